@@ -1,0 +1,5 @@
+import sys
+
+from rom_tracker.cli import main
+
+sys.exit(main())

@@ -1,0 +1,85 @@
+"""Command-line entry point: ``rom-tracker <command> ...``.
+
+Each command lives in its own module with ``register(subparsers)``; the module sets
+``func`` on its parser to a ``run(args) -> int``. Errors derived from
+:class:`rom_tracker.errors.RomTrackerError` are printed as one line with their exit code;
+anything else is a bug and exits 1 (traceback only with ``--debug``). Qt is imported only
+by the ``gui`` command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from rom_tracker import __version__
+from rom_tracker.errors import RomTrackerError
+
+# Command modules, in the order ``--help`` lists them.
+COMMANDS = ("demo", "analyze", "models")
+
+log = logging.getLogger("rom_tracker")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rom-tracker",
+        description="Local, private head-rotation and hip range-of-motion tracker.",
+    )
+    parser.add_argument("--version", action="version", version=f"rom-tracker {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show tracebacks and MediaPipe's own log lines"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"rom_tracker.cli.{name}_cmd")
+        module.register(sub)
+    return parser
+
+
+def _configure_logging(debug: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.debug)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except RomTrackerError as exc:
+        if args.debug:
+            log.exception("failed")
+        print(f"rom-tracker: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("rom-tracker: interrupted; completed work was kept", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: keep it to one line unless --debug
+        if args.debug:
+            raise
+        print(
+            f"rom-tracker: internal error: {type(exc).__name__}: {exc} "
+            "- run again with --debug and report the traceback",
+            file=sys.stderr,
+        )
+        return 1
+
+
+def gui_main() -> int:
+    """Entry point of the ``rom-tracker-gui`` launcher."""
+    return main(["gui", *sys.argv[1:]])
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

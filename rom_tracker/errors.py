@@ -1,0 +1,69 @@
+"""Errors that reach the user: each names the problem and the fix, and maps to an exit code.
+
+The CLI prints ``str(error)`` as one line and exits with ``error.exit_code``; a traceback is
+shown only with ``--debug``. Library code raises these on broken contracts; "not observed"
+is data (NaN, ``found=False``), never an exception.
+
+Exit codes (documented in docs/errors.md):
+
+====  ===========================================================
+ 0    success
+ 1    unexpected internal error (a bug: please report it with --debug output)
+ 2    bad command-line usage or value
+ 3    input problem: missing, unreadable, empty or undecodable video/photo/camera
+ 4    model problem: missing, truncated, wrong hash, mirror unreachable
+ 5    nothing measurable: no person/face found in a photo or a whole video
+ 6    storage problem: database locked/corrupt, folder not writable, disk full
+ 7    malformed file: protocol, calibration or import file
+130   interrupted (Ctrl-C); completed work is kept
+====  ===========================================================
+"""
+
+from __future__ import annotations
+
+
+class RomTrackerError(Exception):
+    """Base class: a problem the user can act on."""
+
+    exit_code = 1
+
+    def __init__(self, problem: str, fix: str = "") -> None:
+        self.problem = problem
+        self.fix = fix
+        super().__init__(problem if not fix else f"{problem} - {fix}")
+
+
+class UsageError(RomTrackerError):
+    """A command-line value is out of range or inconsistent."""
+
+    exit_code = 2
+
+
+class InputError(RomTrackerError):
+    """An input (file, folder, camera, stream) cannot be read."""
+
+    exit_code = 3
+
+
+class ModelError(RomTrackerError):
+    """A model bundle is missing, corrupt or cannot be fetched."""
+
+    exit_code = 4
+
+
+class NothingDetectedError(RomTrackerError):
+    """The input was read but contains nobody to measure."""
+
+    exit_code = 5
+
+
+class StorageError(RomTrackerError):
+    """The database or an output folder cannot be used."""
+
+    exit_code = 6
+
+
+class FileFormatError(RomTrackerError):
+    """A protocol, calibration or import file is malformed."""
+
+    exit_code = 7

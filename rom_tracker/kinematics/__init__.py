@@ -1,0 +1,1 @@
+"""Pure, vectorised angle maths over ``(T, ...)`` arrays. Imports numpy only."""
