@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from rom_tracker import __version__
 from rom_tracker.errors import RomTrackerError
+from rom_tracker.nativelog import divert_native_stderr
 
 # Command modules, in the order ``--help`` lists them.
 COMMANDS = ("demo", "analyze", "models")
@@ -52,6 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     _configure_logging(args.debug)
+    if not args.debug:
+        divert_native_stderr()
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2

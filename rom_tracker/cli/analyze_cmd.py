@@ -1,0 +1,146 @@
+"""``rom-tracker analyze INPUT... [--out DIR] [--what head|hip|all] [--model lite|full|heavy]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rom_tracker.analyze import AnalyzeResult, AnalyzeSettings, analyze_source
+from rom_tracker.capture import Frame, open_source
+from rom_tracker.errors import RomTrackerError, UsageError
+from rom_tracker.models import resolve
+from rom_tracker.pipeline import WHAT_CHOICES, ModelPaths, What, needs_face, needs_pose
+from rom_tracker.progress import Progress
+
+POSE_VARIANTS = ("lite", "full", "heavy")
+
+
+def add_model_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that runs the models."""
+    parser.add_argument(
+        "--model",
+        choices=POSE_VARIANTS,
+        default="lite",
+        help="pose landmarker variant (default: lite; full/heavy are slower, need a download)",
+    )
+    parser.add_argument(
+        "--face-model", type=Path, metavar="PATH", help="use this face_landmarker.task file"
+    )
+    parser.add_argument(
+        "--pose-model", type=Path, metavar="PATH", help="use this pose_landmarker_*.task file"
+    )
+    parser.add_argument(
+        "--mirror",
+        metavar="DIR|URL",
+        help="model mirror (default: $ROM_TRACKER_MODEL_MIRROR, then the official URL)",
+    )
+    parser.add_argument(
+        "--min-confidence",
+        type=float,
+        default=0.5,
+        metavar="P",
+        help="detection/tracking confidence threshold, 0..1 (default 0.5)",
+    )
+
+
+def resolve_models(args: argparse.Namespace, what: What) -> ModelPaths:
+    if not 0.0 < args.min_confidence <= 1.0:
+        raise UsageError(
+            f"--min-confidence must be in (0, 1], got {args.min_confidence}", "use e.g. 0.5"
+        )
+    show = not args.quiet
+    face = (
+        resolve("face_landmarker", args.face_model, mirror=args.mirror, progress=show)
+        if needs_face(what)
+        else None
+    )
+    pose = (
+        resolve(f"pose_landmarker_{args.model}", args.pose_model, mirror=args.mirror, progress=show)
+        if needs_pose(what)
+        else None
+    )
+    return ModelPaths(face=face, pose=pose)
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser(
+        "analyze",
+        help="measure head and hip angles per frame in videos, photos or folders",
+        description="Writes OUT/<stem>.csv (angles per frame), .npz (raw landmarks) and "
+        ".json (summary) for each input. Angle conventions: docs/conventions.md.",
+    )
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="video, photo, folder of photos, camera index or stream URL",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out"),
+        metavar="DIR",
+        help="output folder (default: ./out)",
+    )
+    p.add_argument(
+        "--what", choices=WHAT_CHOICES, default="all", help="which angles (default: all)"
+    )
+    add_model_options(p)
+    p.set_defaults(func=run)
+
+
+def _check_stems(inputs: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for spec in inputs:
+        stem = Path(spec).stem if not spec.isdigit() and "://" not in spec else spec
+        if stem in seen:
+            raise UsageError(
+                f"{seen[stem]} and {spec} would both write {stem}.csv",
+                "analyse them into different --out folders, or rename one",
+            )
+        seen[stem] = spec
+
+
+def analyze_inputs(args: argparse.Namespace) -> int:
+    """Analyse each input in turn; one failing input does not stop the others.
+
+    Returns 0 if all succeeded, else the exit code of the first failure.
+    """
+    _check_stems(args.inputs)
+    models = resolve_models(args, args.what)
+    settings = AnalyzeSettings(
+        what=args.what, pose_model=args.model, min_confidence=args.min_confidence
+    )
+    status = 0
+    for spec in args.inputs:
+        try:
+            source = open_source(spec)
+            with Progress(
+                source.info.frame_count, Path(source.info.label).name, enabled=not args.quiet
+            ) as bar:
+
+                def tick(_frame: Frame, bar: Progress = bar) -> None:
+                    bar.update()
+
+                result = analyze_source(source, args.out, models, settings, on_frame=tick)
+        except RomTrackerError as exc:
+            if len(args.inputs) == 1:
+                raise
+            print(f"rom-tracker: error: {exc}", file=sys.stderr)
+            status = status or exc.exit_code
+            continue
+        print_result(result)
+    return status
+
+
+def print_result(r: AnalyzeResult) -> None:
+    print(
+        f"{r.source}: {r.frames} frames, face in {r.face_frames}, pose in {r.pose_frames}"
+        f" -> {', '.join(str(p) for p in r.outputs)}",
+        flush=True,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    return analyze_inputs(args)

@@ -1,0 +1,131 @@
+"""Glue: source -> landmark adapters -> typed landmarks. Holds no maths.
+
+Decoding runs in its own thread a few frames ahead, and the face and pose landmarkers run
+concurrently on each frame (MediaPipe releases the GIL), so a video is processed at about
+the speed of the slower model rather than the sum of both.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from rom_tracker.capture import Frame, Source
+from rom_tracker.landmarks import FaceLandmarker, PoseLandmarker, TrackBuilder
+from rom_tracker.types import FaceTrack, ImageSize, Landmarks, PoseTrack
+
+What = Literal["head", "hip", "all"]
+WHAT_CHOICES: tuple[What, ...] = ("head", "hip", "all")
+
+
+@dataclass(frozen=True)
+class ModelPaths:
+    """Resolved, verified model files; None where a model is not needed."""
+
+    face: Path | None
+    pose: Path | None
+
+
+def needs_face(what: What) -> bool:
+    return what in ("head", "all")
+
+
+def needs_pose(what: What) -> bool:
+    # Neck rotation is head yaw relative to the shoulder line: head needs the pose too.
+    return True
+
+
+_END = object()
+
+
+def prefetch(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:
+    """Decode in a background thread, at most ``depth`` frames ahead; errors re-raised here."""
+    q: queue.Queue[Any] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for frame in frames:
+                while not stop.is_set():
+                    try:
+                        q.put(frame, timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(_END)
+        except BaseException as exc:  # forwarded to the consumer, which re-raises it
+            q.put(exc)
+
+    worker = threading.Thread(target=produce, name="decode", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join(timeout=2.0)
+
+
+def run_models(
+    source: Source,
+    models: ModelPaths,
+    *,
+    min_confidence: float = 0.5,
+    on_frame: Callable[[Frame], None] | None = None,
+) -> Landmarks:
+    """Run the needed landmarkers over every frame of ``source``.
+
+    Photos (and folders of photos) use MediaPipe's IMAGE mode, one independent detection
+    each; videos, cameras and streams use VIDEO mode with the source's timestamps.
+    """
+    video = not source.info.is_still
+    builder = TrackBuilder()
+    times: list[float] = []
+    size: ImageSize | None = None
+    with ExitStack() as stack:
+        face = (
+            stack.enter_context(
+                FaceLandmarker(models.face, video=video, min_confidence=min_confidence)
+            )
+            if models.face
+            else None
+        )
+        pose = (
+            stack.enter_context(
+                PoseLandmarker(models.pose, video=video, min_confidence=min_confidence)
+            )
+            if models.pose
+            else None
+        )
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=2, thread_name_prefix="infer"))
+        for frame in prefetch(iter(source)):
+            if size is None:
+                size = ImageSize(frame.rgb.shape[1], frame.rgb.shape[0])
+            face_job = pool.submit(face.process, frame.rgb, frame.t_s) if face else None
+            pose_out = pose.process(frame.rgb, frame.t_s) if pose else None
+            builder.add(face_job.result() if face_job else None, pose_out)
+            times.append(frame.t_s)
+            if on_frame is not None:
+                on_frame(frame)
+    n = len(times)
+    return Landmarks(
+        t_s=np.asarray(times, dtype=np.float64),
+        size=size or ImageSize(max(source.info.width, 1), max(source.info.height, 1)),
+        face=builder.face_track() if face else FaceTrack.empty(n),
+        pose=builder.pose_track() if pose else PoseTrack.empty(n),
+    )
