@@ -1,8 +1,9 @@
 """Keep MediaPipe's native log lines off the terminal.
 
-MediaPipe's C++ core and TensorFlow Lite write warnings such as ``W0000 ... inference_
-feedback_manager.cc`` straight to file descriptor 2, ignoring Python's logging and (in the
-versions tested) environment variables set after start-up. :func:`divert_native_stderr`
+MediaPipe's C++ core, TensorFlow Lite and OpenCV's FFmpeg write warnings such as
+``W0000 ... inference_feedback_manager.cc`` straight to file descriptor 2, ignoring
+Python's logging and (in the versions tested) environment variables set after start-up.
+:func:`divert_native_stderr`
 points descriptor 2 at a pipe, reads it in a daemon thread and forwards native-looking lines
 to the ``rom_tracker.native`` logger at DEBUG level; every other line (Python tracebacks,
 other libraries) goes through unchanged to the real stderr, which ``sys.stderr`` keeps
@@ -20,10 +21,11 @@ import threading
 
 log = logging.getLogger("rom_tracker.native")
 
-# glog/absl ("W0000 00:00:17954... file.cc:12] ..."), TFLite ("INFO: Created TensorFlow ..."),
-# and absl's "WARNING: Logging before InitGoogle() ..." banner.
 NATIVE_LINE = re.compile(
-    rb"^([IWEF]\d{4} \d\d:\d\d:[\d.]+\s+\d+ \S+:\d+\]|INFO: |WARNING: Logging before InitGoogle)"
+    rb"^([IWEF]\d{4} \d\d:\d\d:[\d.]+\s+\d+ \S+:\d+\]"  # glog / absl
+    rb"|INFO: |WARNING: Logging before InitGoogle"  # TensorFlow Lite, absl banner
+    rb"|\[[\w,]+ @ 0x[0-9a-f]+\]"  # FFmpeg inside OpenCV: "[mov,mp4,... @ 0x55e7...]"
+    rb"|\[ ?(WARN|ERROR|INFO)(:\d+@[\d.]+)?\])"  # OpenCV's own log: "[ WARN:0@0.1] ..."
 )
 
 _diverted = False
