@@ -1,0 +1,288 @@
+"""Trunk, hip and knee angles from BlazePose landmarks (33 per frame).
+
+Left and right are always the subject's own. Conventions (zero, sign, range) are listed in
+``docs/conventions.md`` (generated from :mod:`rom_tracker.kinematics.conventions`).
+
+3D (pose world landmarks, metres; ``x`` image right, ``y`` down, ``z`` away from the
+camera; a right-handed frame) -- the body frame, per frame:
+
+* ``up``      = unit(mid-shoulder - mid-hip), the trunk line;
+* ``forward`` = unit(lateral x up) with ``lateral`` = left hip - right hip: perpendicular to
+  the trunk line and the pelvis, pointing where the face and toes point (toward the camera,
+  ``-z``, for a subject facing it);
+* ``left``    = up x forward, the pelvis axis made perpendicular to the trunk line.
+
+Hip flexion is the thigh (hip -> knee) projected on the sagittal plane (up, forward),
+measured from ``-up`` toward ``forward``; hip abduction is the thigh projected on the
+frontal plane (up, left), measured from ``-up`` away from the midline.
+
+2D (image landmarks scaled to pixels) -- for true side views only: ``up`` is the trunk line
+in the image; ``forward`` is the perpendicular on the side the subject faces, inferred per
+frame from the nose relative to the mid-ear and from each foot's toe relative to its heel
+(the sum of their direction cosines along the perpendicular), unless ``facing`` is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+import numpy.typing as npt
+
+from rom_tracker.kinematics.geometry import (
+    Array,
+    angle_between,
+    check_shape,
+    cross,
+    dot,
+    from_components,
+    midpoint,
+    norm,
+    normalize,
+    planar_angle,
+    points,
+    signed_angle_in_plane,
+    unit_cross,
+)
+from rom_tracker.types import N_POSE_LANDMARKS, ImageSize
+
+
+class PoseLandmark(IntEnum):
+    """BlazePose landmark indices used here (0-based)."""
+
+    NOSE = 0
+    LEFT_EYE = 2
+    RIGHT_EYE = 5
+    LEFT_EAR = 7
+    RIGHT_EAR = 8
+    LEFT_SHOULDER = 11
+    RIGHT_SHOULDER = 12
+    LEFT_HIP = 23
+    RIGHT_HIP = 24
+    LEFT_KNEE = 25
+    RIGHT_KNEE = 26
+    LEFT_ANKLE = 27
+    RIGHT_ANKLE = 28
+    LEFT_HEEL = 29
+    RIGHT_HEEL = 30
+    LEFT_FOOT_INDEX = 31
+    RIGHT_FOOT_INDEX = 32
+
+
+P = PoseLandmark
+
+
+@dataclass(frozen=True)
+class LegSpec:
+    """One leg's landmarks and which way along the pelvis axis is "away from the midline".
+
+    outward: +1 when abduction moves the thigh toward the subject's left (the left leg),
+    -1 toward the subject's right (the right leg). A tested sign mapping.
+    """
+
+    side: str
+    hip: int
+    knee: int
+    ankle: int
+    heel: int
+    toe: int
+    outward: float
+
+
+LEGS = (
+    LegSpec("left", P.LEFT_HIP, P.LEFT_KNEE, P.LEFT_ANKLE, P.LEFT_HEEL, P.LEFT_FOOT_INDEX, 1.0),
+    LegSpec(
+        "right", P.RIGHT_HIP, P.RIGHT_KNEE, P.RIGHT_ANKLE, P.RIGHT_HEEL, P.RIGHT_FOOT_INDEX, -1.0
+    ),
+)
+
+WORLD_COLUMNS = (
+    "trunk_yaw_deg",
+    "trunk_lean_deg",
+    "hip_flexion_left_deg",
+    "hip_flexion_right_deg",
+    "hip_abduction_left_deg",
+    "hip_abduction_right_deg",
+    "knee_flexion_left_deg",
+    "knee_flexion_right_deg",
+)
+IMAGE_COLUMNS = ("trunk_lean_2d_deg", "hip_flexion_2d_left_deg", "hip_flexion_2d_right_deg")
+BODY_COLUMNS = WORLD_COLUMNS + IMAGE_COLUMNS
+
+_WORLD_USED = (
+    P.LEFT_SHOULDER,
+    P.RIGHT_SHOULDER,
+    *(i for leg in LEGS for i in (leg.hip, leg.knee, leg.ankle)),
+)
+_IMAGE_USED = (
+    P.NOSE,
+    P.LEFT_EAR,
+    P.RIGHT_EAR,
+    P.LEFT_SHOULDER,
+    P.RIGHT_SHOULDER,
+    *(i for leg in LEGS for i in (leg.hip, leg.knee, leg.heel, leg.toe)),
+)
+
+#: World-frame axes: image right, camera "up" (world y points down), away from the camera.
+_X = np.array([1.0, 0.0, 0.0])
+_UP_WORLD = np.array([0.0, -1.0, 0.0])
+_Z = np.array([0.0, 0.0, 1.0])
+_UP_IMAGE = np.array([0.0, -1.0])  # pixel y grows downward
+
+
+def _take(name: str, xyz: npt.ArrayLike, used: tuple[int, ...], ndim: int = 3) -> dict[int, Array]:
+    """Check ``(T, 33, 3)``, then copy only the landmarks in ``used`` (inf -> NaN)."""
+    arr = check_shape(name, xyz, (None, N_POSE_LANDMARKS, 3))
+    return dict(zip((int(i) for i in used), points(arr, used, ndim), strict=True))
+
+
+@dataclass(frozen=True)
+class TrunkFrame:
+    """Per-frame orthonormal body axes, each ``(T, 3)``; NaN where undefined."""
+
+    up: Array
+    forward: Array
+    left: Array
+
+
+def trunk_frame(
+    left_shoulder: Array, right_shoulder: Array, left_hip: Array, right_hip: Array
+) -> TrunkFrame:
+    """Body axes from world shoulders and hips ``(T, 3)`` (see the module docstring).
+
+    NaN where the trunk line has zero length or is parallel to the pelvis axis.
+    """
+    up = normalize(midpoint(left_shoulder, right_shoulder) - midpoint(left_hip, right_hip))
+    forward = unit_cross(left_hip - right_hip, up)
+    return TrunkFrame(up=up, forward=forward, left=cross(up, forward))
+
+
+def world_angles(world_xyz: npt.ArrayLike) -> dict[str, Array]:
+    """The 3D columns (``WORLD_COLUMNS``) from pose world landmarks ``(T, 33, 3)``."""
+    pt = _take("world_xyz", world_xyz, _WORLD_USED)
+    ls, rs = pt[P.LEFT_SHOULDER], pt[P.RIGHT_SHOULDER]
+    frame = trunk_frame(ls, rs, pt[P.LEFT_HIP], pt[P.RIGHT_HIP])
+    out = {
+        # Shoulder line left - right: (+x, 0) facing the camera; +z when turned to the left.
+        "trunk_yaw_deg": signed_angle_in_plane(ls - rs, _X, _Z),
+        "trunk_lean_deg": angle_between(frame.up, _UP_WORLD),
+    }
+    for leg in LEGS:
+        thigh = pt[leg.knee] - pt[leg.hip]
+        shank = pt[leg.ankle] - pt[leg.knee]
+        along, length = -dot(thigh, frame.up), norm(thigh)
+        out[f"hip_flexion_{leg.side}_deg"] = planar_angle(along, dot(thigh, frame.forward), length)
+        out[f"hip_abduction_{leg.side}_deg"] = planar_angle(
+            along, leg.outward * dot(thigh, frame.left), length
+        )
+        out[f"knee_flexion_{leg.side}_deg"] = angle_between(thigh, shank)
+    return {name: out[name] for name in WORLD_COLUMNS}
+
+
+def _pixel_scale(size: ImageSize | tuple[float, float]) -> Array:
+    wh = (size.width, size.height) if isinstance(size, ImageSize) else size
+    scale = np.array(wh, dtype=np.float64).reshape(-1)
+    if scale.shape != (2,) or not (np.isfinite(scale).all() and (scale > 0).all()):
+        raise ValueError(f"size: expected (width, height) > 0 in pixels, got {size!r}")
+    return scale
+
+
+def facing_2d(pt: dict[int, Array], perpendicular: Array) -> Array:
+    """+1 / -1 where the subject faces along / against ``perpendicular`` (T, 2); else NaN.
+
+    ``pt``: 2D landmarks in pixels by index. Cues: nose - mid-ear, and toe - heel of each
+    foot. Each votes with its direction cosine along ``perpendicular``; missing cues do
+    not vote.
+    """
+    cues = [
+        pt[P.NOSE] - midpoint(pt[P.LEFT_EAR], pt[P.RIGHT_EAR]),
+        *(pt[leg.toe] - pt[leg.heel] for leg in LEGS),
+    ]
+    votes = np.stack([dot(normalize(c), perpendicular) for c in cues])
+    score = np.nansum(votes, axis=0)
+    return np.where(score != 0.0, np.sign(score), np.nan)
+
+
+def image_angles(
+    image_xyz: npt.ArrayLike,
+    size: ImageSize | tuple[float, float],
+    *,
+    facing: npt.ArrayLike | None = None,
+) -> dict[str, Array]:
+    """The 2D columns (``IMAGE_COLUMNS``) from normalised image landmarks ``(T, 33, 3)``.
+
+    ``size``: (width, height) in pixels, so that angles are not distorted by the aspect
+    ratio. ``facing``: +1 if the subject faces image right, -1 image left (scalar or
+    ``(T,)``); None infers it per frame (:func:`facing_2d`). Hip flexion in 2D is only
+    meaningful in a true side view; ``z`` is ignored.
+    """
+    scale = _pixel_scale(size)
+    pt = _take("image_xyz", image_xyz, _IMAGE_USED, ndim=2)
+    for xy in pt.values():
+        np.multiply(xy, scale, out=xy)  # our own copy: normalised -> pixels
+    up = normalize(
+        midpoint(pt[P.LEFT_SHOULDER], pt[P.RIGHT_SHOULDER])
+        - midpoint(pt[P.LEFT_HIP], pt[P.RIGHT_HIP])
+    )
+    # The trunk line turned a quarter toward image right (for an upright trunk).
+    perpendicular = from_components(-up[:, 1], up[:, 0])
+    if facing is None:
+        sign = facing_2d(pt, perpendicular)
+    else:
+        given = np.asarray(facing, dtype=np.float64)
+        if given.shape not in ((), up.shape[:1]):
+            raise ValueError(
+                f"facing: expected a scalar or shape {up.shape[:1]}, got {given.shape}"
+            )
+        sign = np.broadcast_to(np.where(np.isin(given, (-1.0, 1.0)), given, np.nan), up.shape[:1])
+    forward = perpendicular * sign[:, None]
+    out = {"trunk_lean_2d_deg": angle_between(up, _UP_IMAGE)}
+    for leg in LEGS:
+        thigh = pt[leg.knee] - pt[leg.hip]
+        out[f"hip_flexion_2d_{leg.side}_deg"] = signed_angle_in_plane(thigh, -up, forward)
+    return out
+
+
+def body_angles(
+    world_xyz: npt.ArrayLike,
+    image_xyz: npt.ArrayLike | None = None,
+    size: ImageSize | tuple[float, float] | None = None,
+    *,
+    facing: npt.ArrayLike | None = None,
+) -> dict[str, Array]:
+    """All body columns (``BODY_COLUMNS``), each ``(T,)`` float64, NaN where undefined.
+
+    ``world_xyz``: pose world landmarks ``(T, 33, 3)``. ``image_xyz`` (normalised image
+    landmarks ``(T, 33, 3)``) with ``size`` (width, height in pixels) gives the 2D
+    columns; without them those columns are all NaN.
+    """
+    out = world_angles(world_xyz)
+    n = next(iter(out.values())).shape[0]
+    if image_xyz is None:
+        out.update({name: np.full(n, np.nan) for name in IMAGE_COLUMNS})
+        return out
+    if size is None:
+        raise ValueError("size: expected (width, height) in pixels with image_xyz, got None")
+    image = image_angles(image_xyz, size, facing=facing)
+    m = next(iter(image.values())).shape[0]
+    if m != n:
+        raise ValueError(f"image_xyz: expected {n} frames (as world_xyz), got {m}")
+    out.update(image)
+    return out
+
+
+__all__ = [
+    "BODY_COLUMNS",
+    "IMAGE_COLUMNS",
+    "LEGS",
+    "WORLD_COLUMNS",
+    "LegSpec",
+    "PoseLandmark",
+    "TrunkFrame",
+    "body_angles",
+    "facing_2d",
+    "image_angles",
+    "trunk_frame",
+    "world_angles",
+]

@@ -1,0 +1,152 @@
+"""Head yaw, pitch and roll from MediaPipe's facial transformation matrix.
+
+Frames
+------
+The matrix maps MediaPipe's canonical face (``x`` toward the subject's left, ``y`` up,
+``z`` out of the face) into the camera frame (OpenGL: ``x`` image right, ``y`` up, ``z``
+toward the viewer), acting on column vectors; its upper-left 3x3 block is the head
+rotation ``R`` (possibly scaled). The identity means "facing the camera, upright". The
+columns of ``R`` are the head's left, up and face-normal directions in camera
+coordinates.
+
+Euler order (the one place rotations become angles)
+----------------------------------------------------
+``R = Ry(a) @ Rx(b) @ Rz(c)``: intrinsic y-x'-z'' -- first ``a`` about the camera's
+vertical, then ``b`` about the head's own left-right axis, then ``c`` about the head's own
+face normal. ``Rx``, ``Ry``, ``Rz`` are right-handed rotations. The convention angles are
+``EULER_SIGNS`` times these (see ``docs/conventions.md``):
+
+* yaw   = +a: positive = turned to the subject's own left (face normal toward image right)
+* pitch = +b: positive = flexion, chin down (face normal toward image down)
+* roll  = -c: positive = tilt to the subject's left (top of the head toward image right)
+
+Ranges: yaw and roll in (-180, 180], pitch in [-90, 90]. At pitch = +-90 (gimbal lock)
+yaw and roll are not separable; roll is then reported as 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from rom_tracker.kinematics.geometry import REL_EPS, Array, as_float, wrap_deg
+
+#: Sign of each convention angle relative to the right-handed Euler angle about its
+#: axis in ``R = Ry(a) @ Rx(b) @ Rz(c)``. A separate, tested mapping (tests/kinematics).
+EULER_SIGNS: dict[str, float] = {"yaw": 1.0, "pitch": 1.0, "roll": -1.0}
+
+HEAD_COLUMNS = ("head_yaw_deg", "head_pitch_deg", "head_roll_deg")
+
+#: Below this ``|cos(pitch)| / |sin(pitch)|`` the decomposition counts as gimbal lock
+#: (pitch within about 6e-5 degrees of +-90).
+_GIMBAL_EPS = 1e-6
+
+
+def rotation_part(matrix: npt.ArrayLike) -> Array:
+    """Nearest rotation to the 3x3 block of ``(T, 4, 4)`` or ``(T, 3, 3)`` matrices.
+
+    Orthonormalised by SVD (``U @ Vt``), which removes any scale. Frames that are not
+    finite, are (nearly) singular, or are reflections (``det <= 0``) become all-NaN.
+    """
+    m = np.asarray(matrix)
+    if m.ndim != 3 or m.shape[1:] not in ((4, 4), (3, 3)):
+        raise ValueError(f"matrix: expected shape (T, 4, 4) or (T, 3, 3), got {m.shape}")
+    block = as_float("matrix", m[:, :3, :3], (None, 3, 3))
+    out = np.full_like(block, np.nan)
+    ok = np.asarray(np.isfinite(block).all(axis=(1, 2)))
+    ok[ok] = np.linalg.det(block[ok]) > 0.0
+    if ok.any():
+        u, s, vt = np.linalg.svd(block[ok])
+        good = s[:, 2] > REL_EPS * s[:, 0]
+        idx = np.flatnonzero(ok)[good]
+        out[idx] = u[good] @ vt[good]
+    return out
+
+
+def head_angles_from_rotation(rotation: npt.ArrayLike) -> tuple[Array, Array, Array]:
+    """``(yaw, pitch, roll)`` in degrees from ``(T, 3, 3)`` head rotations.
+
+    ``rotation`` should be a rotation (see :func:`rotation_part` for raw matrices); a
+    uniform scale does not change the result. NaN frames give NaN angles.
+    """
+    r = as_float("rotation", rotation, (None, 3, 3))
+    # Face normal (third column) = Ry(a) Rx(b) e_z = (cos b sin a, -sin b, cos b cos a).
+    # Second row = (cos b sin c, cos b cos c, -sin b).
+    cos_b = np.hypot(r[:, 0, 2], r[:, 2, 2])
+    b = np.arctan2(-r[:, 1, 2], cos_b)
+    locked = cos_b <= _GIMBAL_EPS * np.abs(r[:, 1, 2])
+    a = np.where(
+        locked,
+        np.arctan2(-r[:, 2, 0], r[:, 0, 0]),  # with c := 0 the first column is Ry(a) e_x
+        np.arctan2(r[:, 0, 2], r[:, 2, 2]),
+    )
+    c = np.where(locked, 0.0, np.arctan2(r[:, 1, 0], r[:, 1, 1]))
+    yaw = wrap_deg(EULER_SIGNS["yaw"] * np.degrees(a))
+    pitch = EULER_SIGNS["pitch"] * np.degrees(b)
+    roll = wrap_deg(EULER_SIGNS["roll"] * np.degrees(c))
+    return yaw, pitch, roll
+
+
+def _axis_rotations(angle_rad: Array, axis: int) -> Array:
+    """Right-handed rotations by ``angle_rad`` (T,) about camera axis 0/1/2, (T, 3, 3)."""
+    c, s = np.cos(angle_rad), np.sin(angle_rad)
+    i, j = [(1, 2), (2, 0), (0, 1)][axis]
+    out = np.zeros((*angle_rad.shape, 3, 3))
+    out[..., axis, axis] = 1.0
+    out[..., i, i] = c
+    out[..., j, j] = c
+    out[..., i, j] = -s
+    out[..., j, i] = s
+    return out
+
+
+def rotation_from_head_angles(
+    yaw: npt.ArrayLike, pitch: npt.ArrayLike, roll: npt.ArrayLike
+) -> Array:
+    """Inverse of :func:`head_angles_from_rotation`: ``(T, 3, 3)`` from degrees ``(T,)``."""
+    angles = [np.atleast_1d(np.asarray(x, dtype=np.float64)) for x in (yaw, pitch, roll)]
+    try:
+        y, p, r = np.broadcast_arrays(*angles)
+    except ValueError:
+        shapes = [a.shape for a in angles]
+        raise ValueError(f"yaw, pitch, roll: expected equal shapes (T,), got {shapes}") from None
+    if y.ndim != 1:
+        raise ValueError(f"yaw, pitch, roll: expected shape (T,), got {y.shape}")
+    a = np.radians(EULER_SIGNS["yaw"] * y)
+    b = np.radians(EULER_SIGNS["pitch"] * p)
+    c = np.radians(EULER_SIGNS["roll"] * r)
+    return _axis_rotations(a, 1) @ _axis_rotations(b, 0) @ _axis_rotations(c, 2)
+
+
+def head_angles(matrix: npt.ArrayLike) -> dict[str, Array]:
+    """Head angle columns from facial transformation matrices ``(T, 4, 4)``.
+
+    Returns ``head_yaw_deg``, ``head_pitch_deg``, ``head_roll_deg``, each ``(T,)``
+    float64; NaN where the matrix is missing or degenerate.
+    """
+    yaw, pitch, roll = head_angles_from_rotation(rotation_part(matrix))
+    return dict(zip(HEAD_COLUMNS, (yaw, pitch, roll), strict=True))
+
+
+def neck_rotation(head_yaw: npt.ArrayLike, trunk_yaw: npt.ArrayLike) -> Array:
+    """Head yaw relative to the trunk, ``head_yaw - trunk_yaw`` wrapped to (-180, 180].
+
+    Both in degrees, same sign convention (positive = toward the subject's left).
+    """
+    h = np.asarray(head_yaw, dtype=np.float64)
+    t = np.asarray(trunk_yaw, dtype=np.float64)
+    if h.shape != t.shape:
+        raise ValueError(f"trunk_yaw: expected shape {h.shape} (as head_yaw), got {t.shape}")
+    diff = wrap_deg(h - t)
+    return np.where(np.isfinite(diff), diff, np.nan)
+
+
+__all__ = [
+    "EULER_SIGNS",
+    "HEAD_COLUMNS",
+    "head_angles",
+    "head_angles_from_rotation",
+    "neck_rotation",
+    "rotation_from_head_angles",
+    "rotation_part",
+]
