@@ -20,7 +20,17 @@ from rom_tracker.errors import RomTrackerError
 from rom_tracker.nativelog import divert_native_stderr
 
 # Command modules, in the order ``--help`` lists them.
-COMMANDS = ("demo", "analyze", "models")
+COMMANDS = (
+    "demo",
+    "analyze",
+    "models",
+    "profiles",
+    "sessions",
+    "progress",
+    "compare",
+    "export",
+    "import",
+)
 
 log = logging.getLogger("rom_tracker")
 

@@ -1,0 +1,75 @@
+"""``rom-tracker compare SESSION_A SESSION_B [--json]``: change beyond measurement noise?"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from rom_tracker.store import CompareRow, Store
+from rom_tracker.store.text import add_db_argument, deg, table, to_json, when
+
+MDC_NOTE = (
+    "MDC95 = 1.96 x sqrt(2) x SD of this person's repeated trials (within a session, or "
+    "across 3+ sessions); 'unknown' until a movement has been repeated - measure it twice "
+    "in a session to get one."
+)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "compare",
+        help="compare two sessions: values, change and whether it exceeds measurement noise",
+        description=MDC_NOTE,
+    )
+    p.add_argument("session_a", type=int, metavar="SESSION_A", help="the earlier session id")
+    p.add_argument("session_b", type=int, metavar="SESSION_B", help="the later session id")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_db_argument(p)
+    p.set_defaults(func=run)
+
+
+def beyond_noise(row: CompareRow) -> str:
+    return {True: "yes", False: "no", None: "unknown"}[row.exceeds_mdc]
+
+
+def run(args: argparse.Namespace) -> int:
+    with Store.open(args.db) as store:
+        a, b = store.session(args.session_a), store.session(args.session_b)
+        rows = store.compare(a.id, b.id)
+    if args.json:
+        out: dict[str, Any] = {
+            "profile": a.profile,
+            "session_a": {"id": a.id, "started_at": a.started_at},
+            "session_b": {"id": b.id, "started_at": b.started_at},
+            "units": "degrees",
+            "rows": [{**r.to_dict(), "beyond_noise": beyond_noise(r)} for r in rows],
+        }
+        print(to_json(out), end="")
+        return 0
+    print(
+        f"{a.profile}: session {a.id} ({when(a.started_at)} UTC) -> "
+        f"session {b.id} ({when(b.started_at)} UTC), degrees"
+    )
+    if not rows:
+        print(
+            "no trials in either session - record some with `rom-tracker record "
+            f"--profile {a.profile} ...`"
+        )
+        return 0
+    body = [
+        (
+            r.movement,
+            r.side,
+            r.mode,
+            deg(r.a_deg),
+            deg(r.b_deg),
+            deg(r.change_deg, signed=True),
+            deg(r.mdc95_deg),
+            beyond_noise(r),
+        )
+        for r in rows
+    ]
+    headers = ("movement", "side", "mode", "A", "B", "change", "MDC95", "beyond noise")
+    print(table(headers, body, right=(3, 4, 5, 6)))
+    print(MDC_NOTE)
+    return 0

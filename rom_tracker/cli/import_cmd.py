@@ -1,0 +1,35 @@
+"""``rom-tracker import FILE``: sessions from a rom-tracker JSON export."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rom_tracker.store import Store
+from rom_tracker.store.exchange import import_sessions
+from rom_tracker.store.text import add_db_argument
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "import",
+        help="import sessions from a file written by `rom-tracker export --format json`",
+        description="The whole file is checked first; a malformed file changes nothing. "
+        "Sessions already in the database (same profile and start time) are skipped.",
+    )
+    p.add_argument("file", type=Path, metavar="FILE")
+    add_db_argument(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    with Store.open(args.db) as store:
+        result = import_sessions(store, args.file)
+    line = (
+        f"imported {result.sessions_added} session(s) with {result.trials_added} trial(s)"
+        f", {result.profiles_added} new profile(s)"
+    )
+    if result.sessions_skipped:
+        line += f"; skipped {result.sessions_skipped} already in the database"
+    print(line)
+    return 0

@@ -1,0 +1,114 @@
+"""The database schema, its version, and the forward migrations from older versions.
+
+Schema version history (``meta.schema_version``):
+
+1. First layout. ``trials.mode`` held ``effortless``, ``active``, ``guided-effortless`` or
+   ``guided-active``; trials had no ``guided`` flag and no ``detail``; sessions had no
+   ``settings``; series had no landmarks.
+2. ``trials.guided`` (0/1) is separate from ``mode`` (now only ``effortless``/``active``,
+   checked); ``trials.detail`` (JSON); ``sessions.settings`` (JSON);
+   ``trial_series.landmarks`` + ``landmarks_shape`` (optional raw landmarks).
+
+A migration ``n -> n+1`` is a function of the connection, run inside one transaction
+with foreign keys off (SQLite's table-rebuild procedure), followed by
+``PRAGMA foreign_key_check``. The database is copied to ``<db>.bak-v<old>`` before.
+After migrating, the tables have exactly the columns of a fresh database (tested).
+
+Units: angles in degrees, times in seconds (``*_s`` relative to the recording start),
+wall-clock times ISO-8601 UTC. A value that was not measured (NaN) is stored as NULL.
+Series are compact little-endian arrays: ``t_s`` float64, ``angle_deg`` float32, ``n``
+samples each; ``landmarks`` float32 of shape ``landmarks_shape`` (JSON list).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+SCHEMA_VERSION = 2
+
+_TRIALS_COLUMNS = """(
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+    movement TEXT NOT NULL,
+    side TEXT NOT NULL,
+    mode TEXT NOT NULL CHECK (mode IN ('effortless', 'active')),
+    guided INTEGER NOT NULL DEFAULT 0 CHECK (guided IN (0, 1)),
+    value_deg REAL,
+    sd_deg REAL,
+    duration_s REAL,
+    reps INTEGER NOT NULL DEFAULT 0,
+    started_s REAL,
+    ended_s REAL,
+    detail TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL
+)"""
+_TRIALS_INDEX = "CREATE INDEX trials_session ON trials(session_id)"
+
+SCHEMA_DDL = (
+    """
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE profiles (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    notes TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    profile_id INTEGER NOT NULL REFERENCES profiles(id),
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    protocol TEXT,
+    source TEXT NOT NULL DEFAULT '',
+    notes TEXT NOT NULL DEFAULT '',
+    calibration TEXT,
+    models TEXT NOT NULL DEFAULT '{}',
+    package_version TEXT NOT NULL DEFAULT '',
+    settings TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX sessions_profile ON sessions(profile_id, started_at);
+"""
+    + f"CREATE TABLE trials {_TRIALS_COLUMNS};\n{_TRIALS_INDEX};\n"
+    + """
+CREATE TABLE trial_series (
+    trial_id INTEGER PRIMARY KEY REFERENCES trials(id) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    t_s BLOB NOT NULL,
+    angle_deg BLOB NOT NULL,
+    landmarks BLOB,
+    landmarks_shape TEXT
+);
+"""
+)
+
+
+def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
+    conn.execute("ALTER TABLE sessions ADD COLUMN settings TEXT NOT NULL DEFAULT '{}'")
+    conn.execute("ALTER TABLE trial_series ADD COLUMN landmarks BLOB")
+    conn.execute("ALTER TABLE trial_series ADD COLUMN landmarks_shape TEXT")
+    # trials gains a CHECK on mode: rebuild it (a CHECK cannot be added by ALTER TABLE),
+    # following SQLite's procedure: create new, copy, drop old, rename new (foreign keys
+    # are off, so dropping the old table does not cascade to trial_series).
+    conn.execute(f"CREATE TABLE trials_new {_TRIALS_COLUMNS}")
+    conn.execute(
+        """
+        INSERT INTO trials_new (id, session_id, movement, side, mode, guided, value_deg, sd_deg,
+                            duration_s, reps, started_s, ended_s, detail, created_at)
+        SELECT id, session_id, movement, side,
+               CASE WHEN mode LIKE 'guided-%' THEN substr(mode, 8) ELSE mode END,
+               CASE WHEN mode LIKE 'guided-%' THEN 1 ELSE 0 END,
+               value_deg, sd_deg, duration_s, reps, started_s, ended_s, '{}', created_at
+        FROM trials
+        """
+    )
+    conn.execute("DROP TABLE trials")
+    conn.execute("ALTER TABLE trials_new RENAME TO trials")
+    conn.execute(_TRIALS_INDEX)
+
+
+# MIGRATIONS[n] turns a version-n database into version n+1.
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
