@@ -90,8 +90,9 @@ CONVENTIONS: tuple[AngleConvention, ...] = (
         "facing the camera (face normal along the camera's line of sight)",
         "head turned to the subject's own left (face moves toward image right)",
         _SIGNED,
-        "face transformation matrix, rotation part (SVD); R = Ry(yaw) Rx(pitch) Rz(-roll), "
-        "intrinsic y-x'-z'', camera frame x right, y up, z toward the viewer",
+        "face transformation matrix, rotation part (one Gram-Schmidt step); "
+        "R = Ry(yaw) Rx(pitch) Rz(-roll), intrinsic y-x'-z'', "
+        "camera frame x right, y up, z toward the viewer",
     ),
     AngleConvention(
         "head_pitch_deg",

@@ -180,7 +180,21 @@ def test_mirrored_image_negates_yaw_and_roll(seed: int) -> None:
     np.testing.assert_allclose(angle_diff(mroll, -roll), 0.0, atol=1e-7)
 
 
-def test_svd_removes_small_non_orthogonality() -> None:
+@settings(max_examples=50, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), scale=st.floats(0.01, 100.0))
+def test_gram_schmidt_matches_the_svd_nearest_rotation(seed: int, scale: float) -> None:
+    # float32 rounding of a scaled rotation: the one-step orthonormalisation agrees with
+    # the SVD's nearest rotation far below any angle that matters (1e-4 deg).
+    r = Rotation.random(16, random_state=seed).as_matrix()
+    m = (scale * r).astype(np.float32)
+    u, _, vt = np.linalg.svd(m.astype(np.float64))
+    want = head_angles_from_rotation(u @ vt)
+    got = head_angles_from_rotation(rotation_part(m))
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_allclose(angle_diff(g, w), 0.0, atol=1e-4)
+
+
+def test_orthonormalisation_removes_small_non_orthogonality() -> None:
     r = rotation_from_head_angles([25.0], [-10.0], [5.0])
     noisy = r + 1e-4 * np.random.default_rng(0).standard_normal((1, 3, 3))
     clean = rotation_part(noisy)
