@@ -1,0 +1,129 @@
+"""Repetition counting and robust peaks on synthetic active movements."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+
+from rom_tracker.rom.peaks import Rep, active_value, detect_reps
+
+FPS = 30.0
+
+
+def _reps(t: np.ndarray, peaks: list[float], period: float = 3.0, start: float = 1.0) -> np.ndarray:
+    """Raised-cosine excursions from 0 to each peak and back, one per ``period`` seconds,
+    with 1 s at neutral between them."""
+    x = np.zeros_like(t)
+    for i, peak in enumerate(peaks):
+        t0 = start + i * (period + 1.0)
+        inside = (t >= t0) & (t <= t0 + period)
+        x[inside] = peak * 0.5 * (1.0 - np.cos(2 * np.pi * (t[inside] - t0) / period))
+    return x
+
+
+def test_counts_sine_like_repetitions() -> None:
+    rng = np.random.default_rng(8)
+    t = np.arange(round(14.0 * FPS)) / FPS
+    peaks = [50.0, 62.0, 57.0]
+    x = _reps(t, peaks) + rng.normal(0.0, 0.5, t.size)
+    reps = detect_reps(t, x)
+    assert len(reps) == 3
+    for rep, peak, i in zip(reps, peaks, range(3), strict=True):
+        t_peak = 1.0 + i * 4.0 + 1.5
+        assert rep.peak_deg == pytest.approx(peak, abs=1.0)
+        assert abs(rep.t_peak_s - t_peak) < 0.15
+        assert rep.start_s < t_peak < rep.end_s
+        # start and end where the excursion is 10% of the way up
+        assert abs(rep.start_s - (t_peak - 1.5 + 0.3)) < 0.15
+        assert abs(rep.end_s - (t_peak + 1.5 - 0.3)) < 0.15
+    value, count = active_value(reps)
+    assert count == 3
+    assert value == pytest.approx(62.0, abs=1.0)
+
+
+def test_single_frame_spikes_are_ignored() -> None:
+    t = np.arange(round(14.0 * FPS)) / FPS
+    x = _reps(t, [40.0, 45.0, 42.0])
+    x[10] = 70.0  # a spike at neutral: not a repetition
+    x[round(6.5 * FPS)] += 30.0  # a spike on the top of the second: not its peak
+    x[round(3.6 * FPS)] = 90.0  # a spike between reps
+    reps = detect_reps(t, x)
+    assert [round(r.peak_deg) for r in reps] == [40, 45, 42]
+
+
+def test_robust_peak_is_the_mean_around_the_top() -> None:
+    t = np.arange(round(6.0 * FPS)) / FPS
+    x = np.interp(t, [0, 1, 2, 2.5, 3.5, 6], [0, 0, 50, 50, 0, 0])  # flat top 0.5 s
+    reps = detect_reps(t, x)
+    assert len(reps) == 1
+    assert reps[0].peak_deg == pytest.approx(50.0, abs=0.3)
+    sharp = np.interp(t, [0, 1, 2, 3, 6], [0, 0, 50, 0, 0])  # 50 deg/s in and out
+    (rep,) = detect_reps(t, sharp)
+    # the mean over 0.2 s of a sharp tip sits below its single highest frame
+    assert 46.0 < rep.peak_deg < 50.0
+
+
+def test_small_wobbles_and_unreturned_peaks_are_not_reps() -> None:
+    t = np.arange(round(10.0 * FPS)) / FPS
+    wobble = 6.0 * np.sin(2 * np.pi * 0.5 * t)
+    assert detect_reps(t, wobble) == []
+    stays_up = np.interp(t, [0, 2, 4, 10], [0, 0, 60, 60])  # went out, never came back
+    assert detect_reps(t, stays_up) == []
+    high_wobble = 50.0 + 0.6 * wobble  # 7 deg peak to peak at the end of the range
+    assert detect_reps(t, high_wobble) == []
+
+
+def test_negative_excursions_are_not_reps() -> None:
+    t = np.arange(round(10.0 * FPS)) / FPS
+    assert detect_reps(t, -_reps(t, [40.0, 40.0])) == []
+
+
+def test_a_lost_track_is_not_a_return() -> None:
+    t = np.arange(round(10.0 * FPS)) / FPS
+    x = np.interp(t, [0, 1, 2, 7, 8, 10], [0, 0, 60, 60, 0, 0])
+    x[round(4 * FPS) : round(5 * FPS)] = np.nan  # 1 s lost at the top
+    reps = detect_reps(t, x)
+    assert len(reps) == 1
+    assert reps[0].peak_deg == pytest.approx(60.0, abs=0.5)
+
+
+def test_min_separation() -> None:
+    t = np.arange(round(8.0 * FPS)) / FPS
+    x = _reps(t, [40.0, 40.0], period=1.0, start=1.0)  # peaks 2 s apart
+    assert len(detect_reps(t, x, min_separation_s=1.0)) == 2
+    assert len(detect_reps(t, x, min_separation_s=2.5)) == 1
+
+
+def test_irregular_timestamps() -> None:
+    rng = np.random.default_rng(9)
+    t = np.cumsum(rng.uniform(0.7, 1.3, 450) / FPS)
+    x = _reps(t, [55.0, 48.0])
+    reps = detect_reps(t, x)
+    assert [round(r.peak_deg) for r in reps] == [55, 48]
+
+
+def test_active_value_without_reps() -> None:
+    value, count = active_value([])
+    assert math.isnan(value) and count == 0
+    assert active_value([Rep(1.0, 30.0, 0.5, 1.5), Rep(3.0, 35.0, 2.5, 3.5)]) == (35.0, 2)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"min_amplitude_deg": 0}, "min_amplitude_deg"),
+        ({"min_separation_s": -1}, "min_separation_s"),
+        ({"peak_window_s": -0.1}, "peak_window_s"),
+    ],
+)
+def test_bad_thresholds(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        detect_reps(np.arange(10.0), np.zeros(10), **kwargs)
+
+
+def test_empty_series() -> None:
+    assert detect_reps(np.zeros(0), np.zeros(0)) == []
+    assert detect_reps(np.arange(5.0), np.full(5, np.nan)) == []
