@@ -1,0 +1,391 @@
+"""The measuring flow of the app, Qt-free: plan -> neutral -> guided steps -> results -> saved.
+
+:class:`MeasureFlow` drives a :class:`~rom_tracker.rom.protocol.ProtocolRunner` with the
+live angle stream and turns its events into what the screen shows (phase, cue, countdown,
+hold progress) and into stored data: every completed trial is written to the store the
+moment its step ends (``Store.add_trial`` commits at once), so cancelling, closing the app
+or losing the camera never loses a completed trial.
+
+A single movement and mode is run as a small protocol of its own (neutral, then each side
+with a return to neutral between), so one state machine serves both.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from rom_tracker.rom import protocol as proto
+from rom_tracker.rom.movements import MODES
+from rom_tracker.rom.movements import movement as get_movement
+from rom_tracker.rom.protocol import Protocol, ProtocolRunner, Step, load_protocol
+from rom_tracker.rom.trial import TrialResult
+from rom_tracker.store import Store
+from rom_tracker.store.stats import mdc95, sort_key
+
+SETUP, RUNNING, RESULTS, CANCELLED = "setup", "running", "results", "cancelled"
+
+#: a hold-progress value older than this (stream time) means the hold was broken
+_PROGRESS_STALE_S = 0.3
+#: when the stream restarts (camera reconnected), time resumes this long after the last frame
+_RESUME_GAP_S = 1.0 / 30.0
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to measure: a protocol by name (guided), or one movement in one mode."""
+
+    profile: str
+    protocol: str | None = None
+    movement: str | None = None
+    mode: str = "effortless"
+    sides: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if (self.protocol is None) == (self.movement is None):
+            raise ValueError("a plan needs either a protocol or a movement, not both")
+        if self.movement is not None:
+            if self.mode not in MODES:
+                raise ValueError(f"mode: expected one of {', '.join(MODES)}, got {self.mode!r}")
+            m = get_movement(self.movement)
+            for side in self.sides:
+                m.side(side)
+
+    @property
+    def label(self) -> str:
+        if self.protocol is not None:
+            return self.protocol
+        return f"{self.movement} ({self.mode})"
+
+    def build(self, user_dir: Any = None) -> Protocol:
+        if self.protocol is not None:
+            return load_protocol(self.protocol, user_dir)
+        assert self.movement is not None
+        m = get_movement(self.movement)
+        steps: list[Step] = [Step(kind="neutral", cue="Look straight ahead and rest a moment.")]
+        for i, side in enumerate(self.sides or m.side_names):
+            if i:
+                steps.append(Step(kind="neutral", cue="Come back to centre."))
+            ms = m.side(side)
+            cue = ms.cue[0].upper() + ms.cue[1:]
+            if self.mode == "effortless":
+                cue += " until you feel the first stretch, then hold."
+            else:
+                cue += " as far as is comfortable, then come back."
+            steps.append(Step("measure", cue, movement=m.name, side=side, mode=self.mode))
+        return Protocol(
+            name=f"{m.name}_{self.mode}",
+            title=f"{m.title}, {self.mode}",
+            description="",
+            version=1,
+            steps=tuple(steps),
+            source="rom-tracker gui",
+        )
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One movement and side of the results: this session, the last one, and the change.
+
+    Degrees; NaN = not measured. ``exceeds_mdc_*`` is None when the person's MDC95 is not
+    known yet (too few repeated values).
+    """
+
+    movement: str
+    side: str
+    effortless_deg: float = math.nan
+    active_deg: float = math.nan
+    last_effortless_deg: float = math.nan
+    last_active_deg: float = math.nan
+    mdc_effortless_deg: float = math.nan
+    mdc_active_deg: float = math.nan
+
+    @property
+    def gap_deg(self) -> float:
+        """Effort gap: active minus effortless."""
+        return self.active_deg - self.effortless_deg
+
+    @property
+    def change_effortless_deg(self) -> float:
+        return self.effortless_deg - self.last_effortless_deg
+
+    @property
+    def change_active_deg(self) -> float:
+        return self.active_deg - self.last_active_deg
+
+    def exceeds_mdc(self, mode: str) -> bool | None:
+        change = getattr(self, f"change_{mode}_deg")
+        mdc = getattr(self, f"mdc_{mode}_deg")
+        if not (math.isfinite(change) and math.isfinite(mdc)):
+            return None
+        return abs(change) > mdc
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the screen may react to: ``step`` (a new cue), ``hold_done``,
+    ``trial_saved`` (``trial_id``), ``done`` (results ready), ``cancelled``."""
+
+    kind: str
+    step_index: int = -1
+    trial_id: int = -1
+
+
+@dataclass
+class FlowView:
+    """Everything the guided screen shows, updated by :class:`MeasureFlow`."""
+
+    phase: str = SETUP
+    title: str = ""
+    step_index: int = -1
+    n_steps: int = 0
+    step: Step | None = None
+    cue: str = ""
+    progress: float = 0.0
+    countdown_s: float = math.nan
+    saved_trials: int = 0
+    message: str = ""
+    summary: list[SummaryRow] = field(default_factory=list)
+
+
+class MeasureFlow:
+    """Runs one plan for one profile against a :class:`~rom_tracker.store.Store`.
+
+    Drive it with :meth:`feed` (source timestamps may restart at 0 after the camera is
+    reconnected: the flow keeps its own monotonic clock and restarts the step in progress).
+    ``on_change`` (optional) is called after every change of :attr:`view`.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        *,
+        source: str = "",
+        models: Mapping[str, str] | None = None,
+        settings: Mapping[str, Any] | None = None,
+        protocol_dir: Any = None,
+        on_change: Callable[[FlowView], None] | None = None,
+    ) -> None:
+        self.store = store
+        self.source = source
+        self.models = dict(models or {})
+        self.settings = dict(settings or {})
+        self.protocol_dir = protocol_dir
+        self.on_change = on_change
+        self.view = FlowView()
+        self.plan: Plan | None = None
+        self.runner: ProtocolRunner | None = None
+        self.session_id: int | None = None
+        self.trial_ids: list[int] = []
+        self._offset = 0.0
+        self._last_t = -math.inf
+        self._step_t0 = math.nan
+        self._progress_t = -math.inf
+        self._neutral: list[list[float]] = []
+        self._calibration: dict[str, float] | None = None
+
+    # ------------------------------------------------------------------ commands
+
+    def start(self, plan: Plan) -> list[Notice]:
+        """Begin ``plan`` (an unfinished earlier run is cancelled first, its trials kept)."""
+        if self.view.phase == RUNNING:
+            self.cancel()
+        protocol = plan.build(self.protocol_dir)
+        self.store.get_profile(plan.profile)  # fails early, naming the profile
+        self.plan, self.runner = plan, ProtocolRunner(protocol)
+        self.session_id, self.trial_ids = None, []
+        self._calibration, self._neutral = None, []
+        self._step_t0 = math.nan
+        self.view = FlowView(phase=RUNNING, title=protocol.title, n_steps=len(protocol.steps))
+        self.view.step_index, self.view.step = 0, protocol.steps[0]
+        self.view.cue = protocol.steps[0].cue
+        self._changed()
+        return []
+
+    def feed(self, t_s: float, angles: Mapping[str, float | None]) -> list[Notice]:
+        """One frame of the live stream: ``angles`` maps angle columns to degrees."""
+        if self.runner is None or self.view.phase != RUNNING:
+            return []
+        t = float(t_s) + self._offset
+        restarted = t <= self._last_t
+        if restarted:  # the source started again: keep our clock going
+            self._offset = self._last_t + _RESUME_GAP_S - float(t_s)
+            t = self._last_t + _RESUME_GAP_S
+        self._last_t = t
+        events = self.runner.redo() if restarted else []
+        events += self.runner.update(t, angles)
+        step = self.runner.step
+        if step is not None and step.kind == "neutral" and self._calibration is None:
+            self._neutral.append([_num(angles.get(c)) for c in self.runner.protocol.columns])
+        return self._handle(events, t)
+
+    def skip(self) -> list[Notice]:
+        return self._command(lambda r: r.skip())
+
+    def redo(self) -> list[Notice]:
+        """Start the current step again (what it collected so far is dropped)."""
+        return self._command(lambda r: r.redo())
+
+    def cancel(self) -> list[Notice]:
+        """Stop; trials already completed stay saved (the session is closed)."""
+        if self.runner is None or self.view.phase != RUNNING:
+            return []
+        return self._handle(self.runner.cancel(), self._last_t)
+
+    def restart(self) -> list[Notice]:
+        """Run the same plan again from the start, as a new session."""
+        if self.plan is None:
+            return []
+        return self.start(self.plan)
+
+    def reset(self) -> None:
+        """Back to choosing a plan."""
+        if self.view.phase == RUNNING:
+            self.cancel()
+        self.runner = None
+        self.view = FlowView()
+        self._changed()
+
+    # ------------------------------------------------------------------ internals
+
+    def _command(self, act: Callable[[ProtocolRunner], list[proto.Event]]) -> list[Notice]:
+        if self.runner is None or self.view.phase != RUNNING:
+            return []
+        return self._handle(act(self.runner), self._last_t)
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change(self.view)
+
+    def _handle(self, events: Sequence[proto.Event], t: float) -> list[Notice]:
+        notices: list[Notice] = []
+        v = self.view
+        for ev in events:
+            if ev.kind == proto.STEP_STARTED:
+                self._step_t0 = ev.t_s
+                v.step_index, v.step, v.cue = ev.step_index, ev.step, ev.cue
+                v.progress, v.countdown_s = 0.0, math.nan
+                notices.append(Notice("step", ev.step_index))
+            elif ev.kind == proto.HOLD_PROGRESS:
+                self._progress_t = ev.t_s
+                v.progress = float(min(1.0, max(0.0, ev.progress)))
+                if v.progress >= 1.0:
+                    notices.append(Notice("hold_done", ev.step_index))
+            elif ev.kind == proto.STEP_DONE:
+                if ev.step is not None and ev.step.kind == "neutral":
+                    self._capture_calibration()
+                if ev.result is not None:
+                    trial_id = self._save(ev.result)
+                    notices.append(Notice("trial_saved", ev.step_index, trial_id))
+            elif ev.kind == proto.PROTOCOL_DONE:
+                notices.append(self._finish(cancelled=ev.cancelled))
+        if v.phase == RUNNING:
+            self._update_countdown(t)
+        self._changed()
+        return notices
+
+    def _update_countdown(self, t: float) -> None:
+        v, step = self.view, self.view.step
+        if step is None or not math.isfinite(t):
+            return
+        if t - self._progress_t > _PROGRESS_STALE_S and v.progress < 1.0:
+            v.progress = 0.0
+        elapsed = t - self._step_t0
+        if step.kind in ("info", "rest"):
+            v.countdown_s = max(0.0, step.duration_s - elapsed)
+            v.progress = min(1.0, elapsed / step.duration_s)
+        elif step.kind == "neutral":
+            v.countdown_s = step.neutral_s * (1.0 - v.progress)
+        elif step.mode == "effortless":
+            v.countdown_s = step.hold_s * (1.0 - v.progress) if v.progress > 0 else math.nan
+        else:
+            v.countdown_s = math.nan
+
+    def _capture_calibration(self) -> None:
+        if self._calibration is not None or not self._neutral or self.runner is None:
+            return
+        a = np.asarray(self._neutral, dtype=np.float64)
+        cols = self.runner.protocol.columns
+        with np.errstate(all="ignore"):
+            med = np.nanmedian(a, axis=0) if np.isfinite(a).any() else np.full(len(cols), np.nan)
+        self._calibration = {c: float(m) for c, m in zip(cols, med, strict=True) if np.isfinite(m)}
+
+    def _save(self, result: TrialResult) -> int:
+        assert self.plan is not None and self.runner is not None
+        if self.session_id is None:
+            self.session_id = self.store.start_session(
+                self.plan.profile,
+                self.runner.protocol.name,
+                source=self.source,
+                models=self.models,
+                calibration={"neutral_deg": self._calibration or {}},
+                settings={**self.settings, "plan": self.plan.label},
+            )
+        trial_id = self.store.add_trial(self.session_id, result)
+        self.trial_ids.append(trial_id)
+        self.view.saved_trials = len(self.trial_ids)
+        return trial_id
+
+    def _finish(self, *, cancelled: bool) -> Notice:
+        v = self.view
+        if self.session_id is not None:
+            self.store.end_session(self.session_id)
+        v.progress, v.countdown_s = 0.0, math.nan
+        if cancelled:
+            v.phase = CANCELLED
+            n = len(self.trial_ids)
+            v.message = (
+                f"Stopped. {n} completed trial{'s' if n != 1 else ''} saved."
+                if n
+                else "Stopped before any trial was completed: nothing was saved."
+            )
+            return Notice("cancelled")
+        v.phase = RESULTS
+        v.summary = self.summary()
+        v.message = "Saved." if self.session_id is not None else "Nothing was measured."
+        return Notice("done")
+
+    def summary(self) -> list[SummaryRow]:
+        """This session's values per movement and side, beside the last earlier session's."""
+        if self.plan is None or self.runner is None:
+            return []
+        now: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+        for r in self.runner.results:
+            vals = now[(r.movement, r.side, r.mode)]
+            if r.has_value:
+                vals.append(r.value_deg)
+        history = self.store.progress(self.plan.profile)
+        earlier = [h for h in history if h.session_id != self.session_id]
+        last: dict[tuple[str, str, str], float] = {}
+        for h in earlier:  # oldest first: the last one wins
+            last[(h.movement, h.side, h.mode)] = h.value_deg
+        mdc = mdc95(history)
+        rows = []
+        pairs = dict.fromkeys((m, s) for m, s, _ in sorted(now, key=sort_key))
+        for m, s in pairs:
+            rows.append(
+                SummaryRow(
+                    movement=m,
+                    side=s,
+                    effortless_deg=_mean(now.get((m, s, "effortless"))),
+                    active_deg=_mean(now.get((m, s, "active"))),
+                    last_effortless_deg=last.get((m, s, "effortless"), math.nan),
+                    last_active_deg=last.get((m, s, "active"), math.nan),
+                    mdc_effortless_deg=mdc.get((m, s, "effortless"), (math.nan, ""))[0],
+                    mdc_active_deg=mdc.get((m, s, "active"), (math.nan, ""))[0],
+                )
+            )
+        return rows
+
+
+def _num(value: float | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+def _mean(values: list[float] | None) -> float:
+    return float(np.mean(values)) if values else math.nan

@@ -1,0 +1,158 @@
+"""What the progress view plots, Qt-free: per movement and side, the session values of each
+mode over time, the person's MDC band, left/right asymmetry and the effort gap.
+
+A session's value for a movement, side and mode is the mean of its trials' values
+(as in ``rom-tracker compare``); self-paced and guided trials are separate series. Dates
+are POSIX seconds (what pyqtgraph's ``DateAxisItem`` takes).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+
+from rom_tracker.rom.movements import MODES
+from rom_tracker.store import ProgressRecord, Session, Store
+from rom_tracker.store.stats import mdc95
+
+Key = tuple[str, str, bool]  # side, mode, guided
+
+
+def posix(iso: str) -> float:
+    """ISO-8601 time with a zone (``...Z``) -> POSIX seconds."""
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of a chart: per session, its date (POSIX s) and value (degrees)."""
+
+    dates: np.ndarray
+    values: np.ndarray
+    session_ids: tuple[int, ...]
+
+    @classmethod
+    def empty(cls) -> Series:
+        return cls(np.zeros(0), np.zeros(0), ())
+
+
+@dataclass(frozen=True)
+class Band:
+    """MDC95 band: changes from ``centre_deg`` within ``+-mdc_deg`` are measurement noise."""
+
+    mode: str
+    centre_deg: float
+    mdc_deg: float
+    source: str
+
+
+@dataclass(frozen=True)
+class MovementProgress:
+    movement: str
+    series: dict[Key, Series] = field(default_factory=dict)
+    bands: dict[tuple[str, str], Band] = field(default_factory=dict)  # (side, mode)
+    asymmetry: dict[str, Series] = field(default_factory=dict)  # mode -> left - right
+    effort_gap: dict[str, Series] = field(default_factory=dict)  # side -> active - effortless
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(side for side, _, _ in self.series))
+
+    def get(self, side: str, mode: str, guided: bool) -> Series:
+        return self.series.get((side, mode, guided), Series.empty())
+
+
+def _session_means(
+    records: Iterable[ProgressRecord],
+) -> dict[tuple[str, str, bool], dict[int, tuple[float, list[float]]]]:
+    out: dict[tuple[str, str, bool], dict[int, tuple[float, list[float]]]] = defaultdict(dict)
+    for r in records:
+        if not math.isfinite(r.value_deg):
+            continue
+        by_session = out[(r.side, r.mode, r.guided)]
+        if r.session_id not in by_session:
+            by_session[r.session_id] = (posix(r.date), [])
+        by_session[r.session_id][1].append(r.value_deg)
+    return out
+
+
+def _series(by_session: dict[int, tuple[float, list[float]]]) -> Series:
+    items = sorted(by_session.items(), key=lambda kv: (kv[1][0], kv[0]))
+    return Series(
+        dates=np.array([d for _, (d, _) in items], dtype=np.float64),
+        values=np.array([float(np.mean(v)) for _, (_, v) in items], dtype=np.float64),
+        session_ids=tuple(sid for sid, _ in items),
+    )
+
+
+def _difference(a: Series, b: Series) -> Series:
+    """a - b for the sessions both have."""
+    common = sorted(set(a.session_ids) & set(b.session_ids), key=a.session_ids.index)
+    ia = [a.session_ids.index(s) for s in common]
+    ib = [b.session_ids.index(s) for s in common]
+    return Series(a.dates[ia], a.values[ia] - b.values[ib], tuple(common))
+
+
+def _pooled(s1: Series, s2: Series) -> Series:
+    """One value per session from two series (guided and self-paced): their mean."""
+    by: dict[int, tuple[float, list[float]]] = {}
+    for s in (s1, s2):
+        for sid, d, v in zip(s.session_ids, s.dates, s.values, strict=True):
+            by.setdefault(sid, (float(d), []))[1].append(float(v))
+    return _series(by)
+
+
+def movement_progress(records: Sequence[ProgressRecord], movement: str) -> MovementProgress:
+    """Everything the progress chart of ``movement`` shows, from ``Store.progress`` records."""
+    mine = [r for r in records if r.movement == movement]
+    series = {key: _series(v) for key, v in sorted(_session_means(mine).items())}
+    sides = tuple(dict.fromkeys(k[0] for k in series))
+    pooled = {
+        (side, mode): _pooled(
+            series.get((side, mode, False), Series.empty()),
+            series.get((side, mode, True), Series.empty()),
+        )
+        for side in sides
+        for mode in MODES
+    }
+    bands = {}
+    for (mv, side, mode), (mdc, source) in mdc95(mine).items():
+        base = pooled.get((side, mode))
+        if mv == movement and base is not None and base.values.size:
+            bands[(side, mode)] = Band(mode, float(base.values[0]), mdc, source)
+    asymmetry = {}
+    if {"left", "right"} <= set(sides):
+        for mode in MODES:
+            diff = _difference(pooled[("left", mode)], pooled[("right", mode)])
+            if diff.values.size:
+                asymmetry[mode] = diff
+    gaps = {}
+    for side in sides:
+        gap = _difference(pooled[(side, "active")], pooled[(side, "effortless")])
+        if gap.values.size:
+            gaps[side] = gap
+    return MovementProgress(movement, series, bands, asymmetry, gaps)
+
+
+def load_progress(store: Store, profile: str, movement: str) -> MovementProgress:
+    return movement_progress(store.progress(profile, movement), movement)
+
+
+def session_label(session: Session) -> str:
+    """``#12 2026-05-09 07:35 neck_micro_pause (12 trials)`` in local time."""
+    local = datetime.fromisoformat(session.started_at.replace("Z", "+00:00")).astimezone()
+    what = session.protocol or "session"
+    return f"#{session.id}  {local:%Y-%m-%d %H:%M}  {what}  ({session.n_trials} trials)"
+
+
+def measured_movements(records: Iterable[ProgressRecord]) -> list[str]:
+    """Movements with at least one value, in the order of the movement table."""
+    from rom_tracker.rom.movements import MOVEMENTS
+
+    have = {r.movement for r in records}
+    return [m for m in MOVEMENTS if m in have]
