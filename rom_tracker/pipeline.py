@@ -94,7 +94,7 @@ def run_models(
     each; videos, cameras and streams use VIDEO mode with the source's timestamps.
     """
     video = not source.info.is_still
-    builder = TrackBuilder()
+    builder = TrackBuilder(capacity=source.info.frame_count + 1)
     times: list[float] = []
     size: ImageSize | None = None
     with ExitStack() as stack:
@@ -129,3 +129,47 @@ def run_models(
         face=builder.face_track() if face else FaceTrack.empty(n),
         pose=builder.pose_track() if pose else PoseTrack.empty(n),
     )
+
+
+def stream_landmarks(
+    source: Source,
+    models: ModelPaths,
+    *,
+    min_confidence: float = 0.5,
+) -> Iterator[tuple[Frame, Landmarks]]:
+    """Frame by frame: each frame with its own one-frame :class:`Landmarks`.
+
+    For recording, where angles are needed as the frames come (the protocol runner reacts
+    to holds and returns). Same concurrency as :func:`run_models`.
+    """
+    video = not source.info.is_still
+    with ExitStack() as stack:
+        face = (
+            stack.enter_context(
+                FaceLandmarker(models.face, video=video, min_confidence=min_confidence)
+            )
+            if models.face
+            else None
+        )
+        pose = (
+            stack.enter_context(
+                PoseLandmarker(models.pose, video=video, min_confidence=min_confidence)
+            )
+            if models.pose
+            else None
+        )
+        pool = stack.enter_context(ThreadPoolExecutor(max_workers=1, thread_name_prefix="face"))
+        for frame in prefetch(iter(source)):
+            face_job = pool.submit(face.process, frame.rgb, frame.t_s) if face else None
+            pose_out = pose.process(frame.rgb, frame.t_s) if pose else None
+            builder = TrackBuilder()
+            builder.add(face_job.result() if face_job else None, pose_out)
+            yield (
+                frame,
+                Landmarks(
+                    t_s=np.array([frame.t_s]),
+                    size=ImageSize(frame.rgb.shape[1], frame.rgb.shape[0]),
+                    face=builder.face_track() if face else FaceTrack.empty(1),
+                    pose=builder.pose_track() if pose else PoseTrack.empty(1),
+                ),
+            )

@@ -1,0 +1,247 @@
+"""``rom-tracker record``: measure effortless, active or guided ROM and store the session.
+
+    rom-tracker record --profile NAME --movement M [--side left|right|both]
+                       --mode effortless|active --source PATH|INDEX|URL
+    rom-tracker record --profile NAME --protocol NAME --mode guided --source ...
+
+Frames are measured as they come. In guided mode the protocol runner leads the steps and
+each trial is committed to the store the moment its step ends, so an interruption (Ctrl-C,
+a crash, a lost camera) keeps every completed trial. In effortless/active mode the whole
+recording is one trial per side, measured when the source ends or on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from rom_tracker.capture import Source, open_source
+from rom_tracker.cli.analyze_cmd import add_model_options, resolve_models
+from rom_tracker.errors import UsageError
+from rom_tracker.kinematics.table import angle_table
+from rom_tracker.models import model_info
+from rom_tracker.pipeline import ModelPaths, What, stream_landmarks
+from rom_tracker.rom.movements import MODES, MOVEMENTS, movement
+from rom_tracker.rom.protocol import (
+    STEP_DONE,
+    STEP_STARTED,
+    Protocol,
+    ProtocolRunner,
+    list_protocols,
+    load_protocol,
+)
+from rom_tracker.rom.trial import TrialResult, measure_trial
+from rom_tracker.store import Store
+from rom_tracker.store.paths import default_db_path
+from rom_tracker.store.text import add_db_argument
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "record",
+        help="measure a movement (effortless/active) or a guided protocol and store it",
+        description="Measures from a camera or a video and stores the session under the "
+        "profile. Cues and results are printed as they happen.",
+    )
+    p.add_argument("--profile", required=True, metavar="NAME")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--movement", choices=list(MOVEMENTS), metavar="M", help=f"one of: {', '.join(MOVEMENTS)}"
+    )
+    what.add_argument(
+        "--protocol",
+        metavar="NAME",
+        help="a guided protocol, e.g. neck_micro_pause (with --mode guided)",
+    )
+    p.add_argument(
+        "--side",
+        default="both",
+        metavar="SIDE",
+        help="left, right (or flexion/extension), or both (default)",
+    )
+    p.add_argument("--mode", required=True, choices=[*MODES, "guided"])
+    p.add_argument(
+        "--source",
+        required=True,
+        metavar="PATH|INDEX|URL",
+        help="video file, camera index (0) or stream URL",
+    )
+    p.add_argument(
+        "--realtime",
+        action="store_true",
+        help="read a video file at its own speed, as if it were a live camera",
+    )
+    p.add_argument("--notes", default="", help="free-text notes stored with the session")
+    add_model_options(p)
+    add_db_argument(p)
+    p.set_defaults(func=run)
+
+
+def _check_args(args: argparse.Namespace) -> None:
+    if args.protocol and args.mode != "guided":
+        raise UsageError("--protocol goes with --mode guided", "add --mode guided")
+    if args.movement and args.mode == "guided":
+        raise UsageError(
+            "--mode guided needs a protocol",
+            f"use --protocol NAME (one of: {', '.join(p.name for p in list_protocols())})",
+        )
+    if args.movement:
+        sides = movement(args.movement).side_names
+        if args.side != "both" and args.side not in sides:
+            raise UsageError(
+                f"movement {args.movement} has no side {args.side!r}",
+                f"use one of: {', '.join(sides)}, both",
+            )
+
+
+def _print_trial(result: TrialResult, trial_id: int) -> None:
+    label = f"{result.movement} {result.side} {result.mode}"
+    if math.isfinite(result.value_deg):
+        extra = (
+            f"hold {result.duration_s:.1f} s, SD {result.sd_deg:.1f}"
+            if result.mode == "effortless"
+            else f"{result.reps} repetition(s)"
+        )
+        print(f"  -> {label}: {result.value_deg:.1f} deg ({extra}) [trial {trial_id} saved]")
+    else:
+        why = "no hold of 3 s found" if result.mode == "effortless" else "no repetition found"
+        print(f"  -> {label}: no value ({why}) [trial {trial_id} saved]")
+    sys.stdout.flush()
+
+
+class _Pacer:
+    """Reads a file at its own speed (``--realtime``): waits until each frame is due."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.start = time.perf_counter()
+
+    def wait(self, t_s: float) -> None:
+        if self.enabled:
+            delay = t_s - (time.perf_counter() - self.start)
+            if delay > 0:
+                time.sleep(delay)
+
+
+@dataclass
+class Recording:
+    """One recording session: where frames come from and where trials go."""
+
+    args: argparse.Namespace
+    store: Store
+    session_id: int
+    source: Source
+    models: ModelPaths
+    what: What
+    saved: int = 0
+
+    def frames(self) -> Iterator[tuple[float, dict[str, float]]]:
+        """(t_s, {angle column: degrees}) for each frame, as the frames come."""
+        pacer = _Pacer(self.args.realtime and self.source.info.kind == "video")
+        for frame, lm in stream_landmarks(
+            self.source, self.models, min_confidence=self.args.min_confidence
+        ):
+            pacer.wait(frame.t_s)
+            table = angle_table(lm, self.what)
+            yield frame.t_s, {k: float(v[0]) for k, v in table.items()}
+
+    def save(self, result: TrialResult) -> None:
+        trial_id = self.store.add_trial(self.session_id, result)  # committed now
+        self.saved += 1
+        _print_trial(result, trial_id)
+
+    def guided(self, protocol: Protocol) -> None:
+        runner = ProtocolRunner(protocol)
+        print(
+            f"{protocol.title}: {len(protocol.steps)} steps. "
+            "Ctrl-C stops; completed trials are kept."
+        )
+        try:
+            for t, angles in self.frames():
+                for event in runner.update(t, angles):
+                    if event.kind == STEP_STARTED and event.cue:
+                        print(f"[{t:6.1f}s] step {event.step_index + 1}: {event.cue}", flush=True)
+                    elif event.kind == STEP_DONE and event.result is not None:
+                        self.save(event.result)
+                if runner.done:
+                    break
+        except KeyboardInterrupt:
+            print("Stopped; completed trials are kept.", file=sys.stderr)
+        if not runner.done:
+            print(
+                f"The source ended at step {runner.index + 1} of {len(protocol.steps)}; "
+                "completed trials are kept."
+            )
+
+    def movement(self, name: str, side: str, mode: str) -> None:
+        mv = movement(name)
+        sides = mv.side_names if side == "both" else (side,)
+        columns = {mv.side(s).column for s in sides}
+        cues = " / ".join(mv.side(s).cue for s in sides)
+        print(f"{mv.title}, {mode}: {cues}. Ctrl-C or the end of the video stops.")
+        times: list[float] = []
+        values: dict[str, list[float]] = {c: [] for c in columns}
+        try:
+            for t, angles in self.frames():
+                times.append(t)
+                for c in columns:
+                    values[c].append(angles.get(c, math.nan))
+        except KeyboardInterrupt:
+            print("Stopped; measuring what was recorded.", file=sys.stderr)
+        t_arr = np.asarray(times)
+        for s in sides:
+            column = mv.side(s).column
+            self.save(measure_trial(mv.name, s, mode, t_arr, np.asarray(values[column])))
+
+
+def run(args: argparse.Namespace) -> int:
+    _check_args(args)
+    protocol = load_protocol(args.protocol) if args.protocol else None
+    needs = (
+        {movement(s.movement).needs for s in protocol.steps if s.movement}
+        if protocol
+        else {movement(args.movement).needs}
+    )
+    what: What = "all" if len(needs) != 1 else ("head" if needs == {"head"} else "hip")
+    source = open_source(args.source)
+    models = resolve_models(args, what)
+    with Store.open(args.db) as store:
+        store.get_profile(args.profile)  # fail before measuring if the profile is unknown
+        session_id = store.start_session(
+            args.profile,
+            protocol.name if protocol else None,
+            source=source.info.label,
+            notes=args.notes,
+            models={
+                info["name"]: info["sha256"]
+                for info in (model_info(p) for p in (models.face, models.pose) if p)
+            },
+            settings={
+                "mode": args.mode,
+                "what": what,
+                "pose_model": args.model,
+                "min_confidence": args.min_confidence,
+                "realtime": args.realtime,
+            },
+        )
+        print(f"Session {session_id} for {args.profile} ({source.info.label})", flush=True)
+        rec = Recording(args, store, session_id, source, models, what)
+        try:
+            if protocol:
+                rec.guided(protocol)
+            else:
+                rec.movement(args.movement, args.side, args.mode)
+        finally:
+            store.end_session(session_id)
+    print(f"Saved {rec.saved} trial(s) in session {session_id} ({args.db or default_db_path()}).")
+    print(
+        f"See them with: rom-tracker sessions show {session_id}  |  "
+        f"rom-tracker progress --profile {args.profile}"
+    )
+    return 0
