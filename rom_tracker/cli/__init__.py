@@ -23,6 +23,7 @@ from rom_tracker.nativelog import divert_native_stderr
 COMMANDS = (
     "demo",
     "analyze",
+    "record",
     "models",
     "profiles",
     "sessions",
