@@ -1,7 +1,7 @@
 """MediaPipe adapters: the only module that imports mediapipe.
 
 Each adapter wraps one Tasks API landmarker, takes RGB frames with source timestamps and
-returns plain numpy arrays; :class:`TrackBuilder` stacks them into the typed containers of
+returns plain numpy arrays; :class:`TrackBuilder` collects them into the typed containers of
 :mod:`rom_tracker.types`. An empty result is "not seen" (NaN rows, ``found=False``), never
 an exception. Model files are resolved elsewhere (:mod:`rom_tracker.models`) and passed in
 as paths.
@@ -12,6 +12,9 @@ descriptor 2; the CLI diverts them to Python logging (:mod:`rom_tracker.nativelo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from types import ModuleType, TracebackType
 from typing import Any, Self
@@ -34,6 +37,23 @@ def _load() -> tuple[Any, Any]:
 
         _mp, _vision = mediapipe, vision
     return _mp, _vision
+
+
+_XYZ = attrgetter("x", "y", "z")
+_VISIBILITY = attrgetter("visibility")
+
+
+def _xyz(points: Sequence[Any]) -> np.ndarray:
+    """``(N, 3)`` float32 from MediaPipe landmark objects, without a Python loop of ours
+    (``map``/``attrgetter``/``fromiter`` run in C)."""
+    n = len(points)
+    flat = np.fromiter(chain.from_iterable(map(_XYZ, points)), np.float32, count=3 * n)
+    return flat.reshape(n, 3)
+
+
+def _visibility(points: Sequence[Any]) -> np.ndarray:
+    """``(N,)`` float32; a landmark without a visibility (None) becomes NaN: not seen."""
+    return np.array(list(map(_VISIBILITY, points)), dtype=np.float32)
 
 
 def _mode(vision: Any, video: bool) -> Any:
@@ -111,8 +131,7 @@ class FaceLandmarker(_Landmarker):
         result = self._run(rgb, t_s)
         if not result.face_landmarks:
             return None
-        lms = result.face_landmarks[0]
-        xyz = np.array([(p.x, p.y, p.z) for p in lms], dtype=np.float32)
+        xyz = _xyz(result.face_landmarks[0])
         if result.facial_transformation_matrixes:
             matrix = np.asarray(result.facial_transformation_matrixes[0], dtype=np.float32)
         else:
@@ -142,46 +161,86 @@ class PoseLandmarker(_Landmarker):
         result = self._run(rgb, t_s)
         if not result.pose_landmarks:
             return None
-        image = np.array(
-            [(p.x, p.y, p.z, p.visibility or 0.0) for p in result.pose_landmarks[0]],
-            dtype=np.float32,
-        )
-        world = np.array([(p.x, p.y, p.z) for p in result.pose_world_landmarks[0]], np.float32)
-        return image[:, :3], world, image[:, 3]
+        points = result.pose_landmarks[0]
+        return _xyz(points), _xyz(result.pose_world_landmarks[0]), _visibility(points)
 
 
 class TrackBuilder:
-    """Collects per-frame adapter results and stacks them into FaceTrack / PoseTrack."""
+    """Collects per-frame adapter results into FaceTrack / PoseTrack arrays.
 
-    def __init__(self) -> None:
-        self.face: list[tuple[np.ndarray, np.ndarray] | None] = []
-        self.pose: list[tuple[np.ndarray, ...] | None] = []
+    Results are written straight into preallocated arrays (``capacity`` frames, e.g. the
+    source's frame count; doubled when full), so a long video holds one copy of its
+    landmarks rather than a list of per-frame arrays plus the stacked track. A track's arrays
+    are allocated at its first detection: a model that never saw anything costs nothing
+    until the end.
+    """
+
+    def __init__(self, capacity: int = 0) -> None:
+        self._n = 0
+        self._capacity = max(int(capacity), 64)
+        self._face: FaceTrack | None = None
+        self._pose: PoseTrack | None = None
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _grow(self) -> None:
+        self._capacity *= 2
+        n = self._n
+        if self._face is not None:
+            face = FaceTrack.empty(self._capacity)
+            for new, old in zip(_fields(face), _fields(self._face), strict=True):
+                new[:n] = old[:n]
+            self._face = face
+        if self._pose is not None:
+            pose = PoseTrack.empty(self._capacity)
+            for new, old in zip(_fields(pose), _fields(self._pose), strict=True):
+                new[:n] = old[:n]
+            self._pose = pose
 
     def add(
         self,
         face: tuple[np.ndarray, np.ndarray] | None,
         pose: tuple[np.ndarray, ...] | None,
     ) -> None:
-        self.face.append(face)
-        self.pose.append(pose)
+        if self._n == self._capacity:
+            self._grow()
+        i = self._n
+        if face is not None:
+            if self._face is None:
+                self._face = FaceTrack.empty(self._capacity)
+            self._face.image_xyz[i], self._face.matrix[i] = face
+            self._face.found[i] = True
+        if pose is not None:
+            if self._pose is None:
+                self._pose = PoseTrack.empty(self._capacity)
+            track = self._pose
+            track.image_xyz[i], track.world_xyz[i], track.visibility[i] = pose
+            track.found[i] = True
+        self._n += 1
 
     def face_track(self) -> FaceTrack:
-        n = len(self.face)
-        track = FaceTrack.empty(n)
-        for i, item in enumerate(self.face):
-            if item is not None:
-                track.image_xyz[i], track.matrix[i] = item
-                track.found[i] = True
-        return track
+        if self._face is None:
+            return FaceTrack.empty(self._n)
+        return FaceTrack(*_trim(_fields(self._face), self._n))
 
     def pose_track(self) -> PoseTrack:
-        n = len(self.pose)
-        track = PoseTrack.empty(n)
-        for i, item in enumerate(self.pose):
-            if item is not None:
-                track.image_xyz[i], track.world_xyz[i], track.visibility[i] = item
-                track.found[i] = True
-        return track
+        if self._pose is None:
+            return PoseTrack.empty(self._n)
+        return PoseTrack(*_trim(_fields(self._pose), self._n))
+
+
+def _fields(track: FaceTrack | PoseTrack) -> tuple[np.ndarray, ...]:
+    """The arrays of a track, in constructor order."""
+    if isinstance(track, FaceTrack):
+        return track.image_xyz, track.matrix, track.found
+    return track.image_xyz, track.world_xyz, track.visibility, track.found
+
+
+def _trim(arrays: tuple[np.ndarray, ...], n: int) -> list[np.ndarray]:
+    """The first ``n`` frames: views when little is unused, else compact copies."""
+    waste = arrays[0].shape[0] - n
+    return [a[:n] if waste <= n // 8 else a[:n].copy() for a in arrays]
 
 
 __all__ = [
