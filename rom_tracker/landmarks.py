@@ -177,7 +177,7 @@ class TrackBuilder:
 
     def __init__(self, capacity: int = 0) -> None:
         self._n = 0
-        self._capacity = max(int(capacity), 64)
+        self._capacity = max(int(capacity), 1)
         self._face: FaceTrack | None = None
         self._pose: PoseTrack | None = None
 

@@ -41,8 +41,9 @@ import numpy.typing as npt
 from rom_tracker.capture import Frame
 from rom_tracker.errors import InputError
 from rom_tracker.kinematics.table import angle_table, columns_for
+from rom_tracker.landmarks import FaceLandmarker, PoseLandmarker, TrackBuilder
 from rom_tracker.pipeline import ModelPaths, What
-from rom_tracker.types import FaceTrack, ImageSize, Landmarks, PoseTrack
+from rom_tracker.types import ImageSize, Landmarks
 
 log = logging.getLogger(__name__)
 
@@ -271,15 +272,9 @@ def frame_landmarks(
     size: ImageSize, t_s: float, face: FaceOut | None, pose: PoseOut | None
 ) -> Landmarks:
     """A one-frame :class:`Landmarks` from adapter outputs (None: not seen)."""
-    face_track = FaceTrack.empty(1)
-    if face is not None:
-        face_track.image_xyz[0], face_track.matrix[0] = face
-        face_track.found[0] = True
-    pose_track = PoseTrack.empty(1)
-    if pose is not None:
-        pose_track.image_xyz[0], pose_track.world_xyz[0], pose_track.visibility[0] = pose
-        pose_track.found[0] = True
-    return Landmarks(np.array([t_s], np.float64), size, face_track, pose_track)
+    builder = TrackBuilder(capacity=1)
+    builder.add(face, pose)
+    return Landmarks(np.array([t_s], np.float64), size, builder.face_track(), builder.pose_track())
 
 
 class _Rate:
@@ -384,8 +379,6 @@ class LiveProcessor:
     def _estimators(self, stack: ExitStack) -> tuple[FaceFn | None, PoseFn | None]:
         face, pose = self._face_fn, self._pose_fn
         if self.models is not None and face is None and pose is None:
-            from rom_tracker.landmarks import FaceLandmarker, PoseLandmarker
-
             conf = self.min_confidence
             if self.models.face is not None:
                 face = stack.enter_context(
