@@ -1,0 +1,240 @@
+"""Render a synthetic head-turn video with known yaw from the scikit-image astronaut photo.
+
+The source is ``skimage.data.astronaut()`` (Eileen Collins, NASA, public domain). Its face
+landmarks (the project's MediaPipe adapter) become a textured 3D head (head_model.py). Each
+frame rotates only the head about a vertical axis ~9 cm behind the nose tip (neck rotation:
+the body stays still), projects it with a pinhole camera and warps every visible triangle's
+texture from the photo, far to near, over the photo with the head inpainted. A ground-truth
+CSV (one row per frame) is written next to the video.
+
+Angles are relative to the head's pose in the photo, R = Ry(yaw) Rx(pitch) Rz(roll):
+  yaw > 0: the subject turns to their own LEFT, the face points to image right;
+  pitch > 0: chin up, the face points to image top;
+  roll > 0: the head tilts toward the subject's own left shoulder (image right).
+Renders like this are biased for absolute angles (the face landmarker under-reports the
+turn on them): use them for coverage, direction and smoothness only.
+
+    .venv/bin/python samples/make_head_turn.py --face-model ../shared/models/face_landmarker.task
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import math
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import cv2
+import numpy as np
+from head_model import Camera, HeadMesh, build_head, clean_background, head_mask, head_texture
+
+ROOT = Path(__file__).resolve().parents[1]
+STRETCH = (3.0, 8.0)  # area stretch above which blurred textures are used (sigma 1.5, 4)
+CSV_HEADER = (
+    "# Ground truth for {video} ({size}, {fps:g} fps, {n} frames): synthetic render of"
+    " skimage.data.astronaut() (Eileen Collins, NASA, public domain) made by"
+    " samples/make_head_turn.py --pattern {pattern} --max-yaw {max_yaw:g}. Angles in degrees"
+    " relative to the head pose in the photo. yaw>0: subject turns to their own LEFT (face"
+    " points to image right); pitch>0: chin up; roll>0: head tilts toward own left shoulder."
+    " Renders are BIASED for absolute angles: the face landmarker under-reports the true turn"
+    " on them (~0.7-0.9 of it, see samples/README.md); use them for coverage, direction and"
+    " smoothness, never to fit a gain or correction."
+)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--out", type=Path, default=ROOT / "samples" / "head_turn.mp4")
+    p.add_argument("--max-yaw", type=float, default=60.0, help="degrees, at most 75")
+    p.add_argument("--pattern", choices=("turn", "sweep"), default="turn")
+    p.add_argument("--seconds", type=float, default=10.0)
+    p.add_argument("--fps", type=float, default=30.0)
+    p.add_argument("--size", default="640x480", help="WIDTHxHEIGHT")
+    p.add_argument("--hold", type=float, default=1.0, help="seconds held at each stop (turn)")
+    p.add_argument("--pitch-amp", type=float, default=0.0, help="degrees, sine over the clip")
+    p.add_argument("--roll-amp", type=float, default=0.0, help="degrees, sine over the clip")
+    p.add_argument("--face-model", type=Path, default=None)
+    args = p.parse_args(argv)
+    args.width, args.height = (int(v) for v in args.size.lower().split("x"))
+    if not 0 < args.max_yaw <= 75:
+        p.error(f"--max-yaw must be in (0, 75], got {args.max_yaw}")
+    return args
+
+
+def resolve_face_model(path: Path | None) -> Path:
+    """The face model through rom_tracker.models: --face-model (checked against the official
+    SHA-256), else the user cache, $ROM_TRACKER_MODEL_MIRROR or the official URL."""
+    from rom_tracker import models
+    from rom_tracker.errors import RomTrackerError
+
+    try:
+        return models.resolve("face_landmarker", path)
+    except RomTrackerError as exc:
+        sys.exit(str(exc))
+
+
+def yaw_track(
+    pattern: str, t: np.ndarray, seconds: float, max_yaw: float, hold: float
+) -> np.ndarray:
+    """True yaw (deg) at times t. turn: 0 -> +max -> 0 -> -max -> 0, cosine ramps with
+    holds of ``hold`` s at each stop; sweep: linear 0 -> +max -> -max -> 0."""
+    if pattern == "sweep":  # triangle wave starting at 0, going up first
+        return max_yaw * (2 / np.pi) * np.arcsin(np.sin(2 * np.pi * t / seconds))
+    stops = [0.0, max_yaw, 0.0, -max_yaw, 0.0]
+    ramp = (seconds - len(stops) * hold) / (len(stops) - 1)
+    if ramp <= 0:
+        sys.exit(f"--seconds {seconds} is too short for 5 holds of {hold} s and 4 turns")
+    yaw = np.zeros_like(t)
+    start = hold
+    for a, b in itertools.pairwise(stops):
+        s = np.clip((t - start) / ramp, 0.0, 1.0)
+        yaw = np.where(t >= start, a + (b - a) * (1 - np.cos(np.pi * s)) / 2, yaw)
+        start += ramp + hold
+    return yaw
+
+
+def rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
+    """Head rotation in the camera frame (x right, y down, z forward), degrees in."""
+    y, p, r = np.radians([-yaw, -pitch, roll])
+    ry = np.array([[math.cos(y), 0, math.sin(y)], [0, 1, 0], [-math.sin(y), 0, math.cos(y)]])
+    rx = np.array([[1, 0, 0], [0, math.cos(p), -math.sin(p)], [0, math.sin(p), math.cos(p)]])
+    rz = np.array([[math.cos(r), -math.sin(r), 0], [math.sin(r), math.cos(r), 0], [0, 0, 1]])
+    return ry @ rx @ rz
+
+
+def source_frame(width: int, height: int) -> np.ndarray:
+    """The astronaut photo cropped to the output aspect (head and shoulders), resized."""
+    from skimage import data
+
+    photo = data.astronaut()
+    h = round(photo.shape[0] * 0.66)
+    w = min(photo.shape[1], round(h * width / height))
+    x0 = (photo.shape[1] - w) // 2
+    return cv2.resize(photo[:h, x0 : x0 + w], (width, height), interpolation=cv2.INTER_AREA)
+
+
+def face_landmarks(rgb: np.ndarray, model: Path) -> np.ndarray:
+    """(478, 3) landmarks in pixels of ``rgb`` (z scaled like x) from the project's adapter."""
+    from rom_tracker.landmarks import FaceLandmarker
+
+    with FaceLandmarker(model, video=False) as fl:
+        found = fl.process(rgb, 0.0)
+    if found is None:
+        sys.exit("the face landmarker found no face in the source photo")
+    xyz = found[0].astype(np.float64)
+    return xyz * np.array([rgb.shape[1], rgb.shape[0], rgb.shape[1]])
+
+
+def area(tri: np.ndarray) -> float:
+    """Area of a (3, 2) triangle."""
+    u, v = tri[1] - tri[0], tri[2] - tri[0]
+    return float(abs(u[0] * v[1] - u[1] * v[0])) / 2
+
+
+def render(
+    background: np.ndarray,
+    textures: list[np.ndarray],
+    mesh: HeadMesh,
+    rot: np.ndarray,
+    cam: Camera,
+) -> np.ndarray:
+    """One frame: rotate the head about its pivot, cull back faces, paint far to near. A
+    triangle stretched more than STRETCH[i] times in area samples textures[i + 1] (blurred),
+    so the photo's few pixels of the side of the head smear smoothly, not in streaks."""
+    frame = background.copy()
+    verts = (mesh.verts - mesh.pivot) @ rot.T + mesh.pivot
+    pts = cam.project(verts).astype(np.float32)
+    a, b, c = (verts[mesh.tris[:, i]] for i in range(3))
+    centroid = (a + b + c) / 3
+    facing = np.einsum("ij,ij->i", np.cross(b - a, c - a), centroid) < 0
+    order = np.argsort(-centroid[:, 2])
+    hgt, wid = frame.shape[:2]
+    for tri in mesh.tris[order[facing[order]]]:
+        dst, src = pts[tri], mesh.uv[tri]
+        x0, y0 = np.floor(dst.min(axis=0)).astype(int) - 1
+        x1, y1 = np.ceil(dst.max(axis=0)).astype(int) + 2
+        x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, wid), min(y1, hgt)
+        src_area = area(src)
+        if x1 <= x0 or y1 <= y0 or src_area < 1e-3:
+            continue
+        stretch = area(dst) / src_area
+        local = dst - np.array([x0, y0], np.float32)
+        patch = cv2.warpAffine(
+            textures[int(np.searchsorted(STRETCH, stretch))],
+            cv2.getAffineTransform(src, local),
+            (x1 - x0, y1 - y0),
+            flags=cv2.INTER_LINEAR,
+            borderMode=cv2.BORDER_REFLECT,
+        )
+        mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        fixed = np.round(local * 16).astype(np.int32)
+        cv2.fillConvexPoly(mask, fixed, 1, cv2.LINE_8, 4)
+        cv2.polylines(mask, [fixed], True, 1, 1, cv2.LINE_8, 4)  # overlap: no cracks
+        roi = frame[y0:y1, x0:x1]
+        roi[mask > 0] = patch[mask > 0]
+    return frame
+
+
+def write_outputs(
+    out: Path,
+    frames: Iterator[np.ndarray],
+    size: tuple[int, int],
+    fps: float,
+    table: np.ndarray,
+    *,
+    header: str,
+) -> None:
+    """The video (mp4v for .mp4, VP9 for .webm) and its CSV, each via temp file + rename."""
+    fourcc = cv2.VideoWriter.fourcc(*("VP90" if out.suffix == ".webm" else "mp4v"))
+    tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
+    width, height = size
+    out.parent.mkdir(parents=True, exist_ok=True)
+    writer = cv2.VideoWriter(str(tmp), fourcc, fps, (width, height))
+    if not writer.isOpened():
+        sys.exit(f"OpenCV cannot write {out.suffix} video to {tmp}")
+    for frame in frames:
+        writer.write(cv2.cvtColor(frame, cv2.COLOR_RGB2BGR))
+    writer.release()
+    os.replace(tmp, out)
+    csv = out.with_suffix(".csv")
+    tmp_csv = csv.with_name(f".{csv.name}.tmp")
+    with open(tmp_csv, "w", encoding="utf-8", newline="\n") as fh:
+        fh.write(header + "\n")
+        fh.write("frame,t_s,yaw_deg,pitch_deg,roll_deg\n")
+        for i, (t, yaw, pitch, roll) in enumerate(table):
+            fh.write(f"{i},{t:.4f},{yaw:.3f},{pitch:.3f},{roll:.3f}\n")
+    os.replace(tmp_csv, csv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    sys.path.insert(0, str(ROOT))  # rom_tracker from this checkout, installed or not
+    cam = Camera(f=float(args.width), cx=args.width / 2, cy=args.height / 2)
+    photo = source_frame(args.width, args.height)
+    lm = face_landmarks(photo, resolve_face_model(args.face_model))
+    mask = head_mask(photo, lm)
+    mesh = build_head(lm, cam, mask)
+    texture = head_texture(photo, mask)
+    textures = [texture] + [cv2.GaussianBlur(texture, (0, 0), sg) for sg in (1.5, 4.0)]
+    background = clean_background(photo, mask, grow=max(3, args.width // 100))
+
+    n = round(args.seconds * args.fps)
+    t = np.arange(n) / args.fps
+    yaw = yaw_track(args.pattern, t, args.seconds, args.max_yaw, args.hold)
+    pitch = args.pitch_amp * np.sin(2 * np.pi * t / args.seconds)
+    roll = args.roll_amp * np.sin(4 * np.pi * t / args.seconds)
+    frames = (
+        render(background, textures, mesh, rotation(*angles), cam)
+        for angles in zip(yaw, pitch, roll, strict=True)
+    )
+    table = np.stack([t, yaw, pitch, roll], axis=1)
+    header = CSV_HEADER.format(video=args.out.name, n=n, **vars(args))
+    write_outputs(args.out, frames, (args.width, args.height), args.fps, table, header=header)
+    print(f"wrote {args.out} ({n} frames) and {args.out.with_suffix('.csv')}")
+
+
+if __name__ == "__main__":
+    main()
