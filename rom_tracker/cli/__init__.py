@@ -23,6 +23,7 @@ from rom_tracker.nativelog import divert_native_stderr
 COMMANDS = (
     "demo",
     "analyze",
+    "batch",
     "record",
     "models",
     "profiles",
@@ -31,6 +32,7 @@ COMMANDS = (
     "compare",
     "export",
     "import",
+    "gui",
 )
 
 log = logging.getLogger("rom_tracker")
@@ -82,8 +84,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: keep it to one line unless --debug
         if args.debug:
             raise
+        first_line = (str(exc).strip().splitlines() or [""])[0][:300]
         print(
-            f"rom-tracker: internal error: {type(exc).__name__}: {exc} "
+            f"rom-tracker: internal error: {type(exc).__name__}: {first_line} "
             "- run again with --debug and report the traceback",
             file=sys.stderr,
         )

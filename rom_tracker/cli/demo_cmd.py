@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 from pathlib import Path
+
+import numpy as np
 
 from rom_tracker.cli.analyze_cmd import add_model_options, analyze_inputs
 from rom_tracker.errors import InputError
@@ -32,10 +36,35 @@ def run(args: argparse.Namespace) -> int:
     args.what = "all"
     status = analyze_inputs(args)
     if status == 0:
-        truth = DEMO_VIDEO.with_suffix(".csv")
-        print(
-            f"Done. Open {args.out / 'head_turn.csv'} for the angles per frame "
-            f"(compare head_yaw_deg with the true turn in {truth}), "
-            f"{args.out / 'head_turn.json'} for the summary."
-        )
+        print_summary(args.out / "head_turn.json", DEMO_VIDEO.with_suffix(".csv"))
     return status
+
+
+def print_summary(summary_path: Path, truth_path: Path) -> None:
+    """The head angles measured on the sample beside the rendered truth."""
+    summary = json.loads(summary_path.read_text())
+    with truth_path.open() as fh:
+        rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
+    truth = {k: np.array([float(r[k]) for r in rows]) for k in rows[0]}
+    print()
+    print(f"{'angle':<20} {'min':>7} {'max':>7} {'frames':>7}   rendered truth")
+    truth_cols = {
+        "head_yaw_deg": "yaw_deg",
+        "head_pitch_deg": "pitch_deg",
+        "head_roll_deg": "roll_deg",
+    }
+    for name in ("head_yaw_deg", "head_pitch_deg", "head_roll_deg", "neck_rotation_deg"):
+        a = summary["angles"].get(name)
+        if not a or not a["frames"]:
+            continue
+        true = ""
+        if name in truth_cols:
+            col = truth[truth_cols[name]]
+            true = f"{col.min():7.1f} .. {col.max():.1f}"
+        print(f"{name:<20} {a['min']:7.1f} {a['max']:7.1f} {a['frames']:7d}   {true}")
+    print(
+        f"\nThe sample is a render: the face landmarker under-reads its turn and loses the "
+        f"face past about -45 deg (see samples/README.md).\nPer-frame angles: "
+        f"{summary_path.with_suffix('.csv')}; raw landmarks: {summary_path.with_suffix('.npz')}; "
+        f"summary: {summary_path}"
+    )
