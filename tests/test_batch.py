@@ -1,0 +1,198 @@
+"""``rom-tracker batch``: input expansion, then real models on short clips of the shared
+videos with a bad input among them, locally and on a Dask LocalCluster (loopback)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import cv2
+import pytest
+
+from rom_tracker.analyze import AnalyzeSettings
+from rom_tracker.batch import (
+    ModelRequest,
+    VideoJob,
+    expand_inputs,
+    make_jobs,
+    process_video,
+    run_batch,
+    run_dask,
+)
+from rom_tracker.cli import main
+from rom_tracker.errors import UsageError
+
+# ----------------------------------------------------------------------------- inputs
+
+
+def touch(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x")
+    return path
+
+
+def test_folders_recurse_keep_subfolders_and_globs_match(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    a = touch(root / "s1" / "trial.mp4")
+    b = touch(root / "s2" / "trial.MOV")
+    touch(root / "s2" / "notes.txt")
+    c = touch(tmp_path / "loose" / "c.mp4")
+    d = touch(tmp_path / "loose" / "d.mp4")
+    out = tmp_path / "out"
+    pairs = expand_inputs([str(root), str(tmp_path / "loose" / "*.mp4"), str(c)], out)
+    assert pairs == [
+        (a, out / "s1"),
+        (b, out / "s2"),
+        (c, out),
+        (d, out),
+    ]  # c named twice: once
+
+
+@pytest.mark.parametrize(
+    ("specs", "message"),
+    [
+        (["a/x.mp4", "b/x.mp4"], "would both write"),
+        (["*.nothing"], "matches no file"),
+        (["empty"], "holds no videos"),
+    ],
+    ids=["same-stem", "glob-no-match", "folder-without-videos"],
+)
+def test_input_errors_name_the_problem(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, specs: list[str], message: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    touch(tmp_path / "a" / "x.mp4")
+    touch(tmp_path / "b" / "x.mp4")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UsageError, match=message):
+        expand_inputs(specs, tmp_path / "out")
+
+
+def test_missing_file_is_a_failed_input_not_a_crash(tmp_path: Path) -> None:
+    job = VideoJob(
+        str(tmp_path / "gone.mp4"),
+        str(tmp_path / "out"),
+        AnalyzeSettings(),
+        ModelRequest(face=None, pose=None),
+    )
+    outcome = process_video(job)
+    assert outcome.status == "failed" and outcome.exit_code == 3
+    assert "gone.mp4" in outcome.detail and "\n" not in outcome.detail
+
+
+# ----------------------------------------------------------------------------- real models
+
+
+def clip(src: Path, dest: Path, frames: int) -> Path:
+    """The first ``frames`` frames of ``src`` (short inputs keep the tests quick)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
+    out = cv2.VideoWriter(str(dest), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+    for _ in range(frames):
+        ok, bgr = cap.read()
+        if not ok:
+            break
+        out.write(bgr)
+    cap.release()
+    out.release()
+    return dest
+
+
+@pytest.fixture(scope="module")
+def videos(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """in/face.mp4, in/sub/walk.mp4 (real clips) and in/bad.mp4 (not a video)."""
+    root = tmp_path_factory.mktemp("batch-in")
+    data = shared_dir / "data" / "videos"
+    clip(data / "faces" / "d20.mp4", root / "face.mp4", 30)
+    clip(data / "sports2d" / "running_side.mp4", root / "sub" / "walk.mp4", 47)
+    (root / "bad.mp4").write_bytes(b"\x00not a video" * 100)
+    return root
+
+
+def statuses(summary) -> dict[str, str]:
+    return {Path(o.input).name: o.status for o in summary.outcomes}
+
+
+@pytest.mark.real
+def test_local_pool_is_idempotent_resumable_and_survives_a_bad_input(
+    videos: Path, tmp_path: Path, use_models: dict[str, str]
+) -> None:
+    out = tmp_path / "out"
+    settings = AnalyzeSettings(what="all")
+    jobs = make_jobs([str(videos)], out, settings, ModelRequest.for_settings(settings))
+    first = run_batch(jobs, workers=2)
+    for o in first.outcomes:
+        print(o.status, o.input, o.detail, o.worker)
+    assert statuses(first) == {"bad.mp4": "failed", "face.mp4": "done", "walk.mp4": "done"}
+    assert first.exit_code == 3
+    assert (out / "face.json").is_file() and (out / "sub" / "walk.json").is_file()
+    assert len({o.worker for o in first.outcomes}) == 2, "expected both workers to take part"
+
+    again = run_batch(jobs, workers=2)
+    assert statuses(again) == {"bad.mp4": "failed", "face.mp4": "skipped", "walk.mp4": "skipped"}
+
+    # An interrupted run (JSON not yet published) is finished by the next one.
+    (out / "face.json").unlink()
+    resumed = run_batch(jobs, workers=2)
+    assert statuses(resumed)["face.mp4"] == "done"
+    assert statuses(resumed)["walk.mp4"] == "skipped"
+
+    # Other settings are other results: not skipped.
+    hip = AnalyzeSettings(what="hip")
+    redo = run_batch(
+        make_jobs([str(videos / "face.mp4")], out, hip, ModelRequest.for_settings(hip))
+    )
+    assert statuses(redo) == {"face.mp4": "done"}
+    assert json.loads((out / "face.json").read_text())["settings"]["what"] == "hip"
+
+
+@pytest.mark.real
+def test_cli_force_and_summary_table(
+    videos: Path, tmp_path: Path, use_models: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    args = ["-q", "batch", str(videos / "face.mp4"), str(videos / "bad.mp4"), "--out", str(out)]
+    assert main([*args, "--workers", "1"]) == 3
+    assert main([*args, "--workers", "2"]) == 3
+    table = capsys.readouterr().out
+    print(table)
+    assert "0 done, 1 skipped, 1 failed" in table
+    assert "cannot decode" in table or "not a video" in table
+    assert main([*args, "--force"]) == 3
+    assert "1 done, 0 skipped, 1 failed" in capsys.readouterr().out
+
+
+@pytest.mark.real
+def test_dask_local_cluster_runs_the_same_jobs(
+    videos: Path, tmp_path: Path, use_models: dict[str, str]
+) -> None:
+    distributed = pytest.importorskip(
+        "distributed", reason="dask[distributed] not installed (pip install 'rom-tracker[dask]')"
+    )
+    out = tmp_path / "out"
+    settings = AnalyzeSettings(what="all")
+    request = ModelRequest.for_settings(settings, mirror=use_models["ROM_TRACKER_MODEL_MIRROR"])
+    jobs = make_jobs([str(videos)], out, settings, request)
+    with distributed.LocalCluster(
+        processes=True,
+        n_workers=2,
+        threads_per_worker=1,
+        host="127.0.0.1",
+        dashboard_address=None,
+    ) as cluster:
+        summary = run_batch(jobs, scheduler=cluster.scheduler_address)
+        for o in summary.outcomes:
+            print(o.status, o.input, o.detail, o.worker)
+        assert statuses(summary) == {"bad.mp4": "failed", "face.mp4": "done", "walk.mp4": "done"}
+        again = run_batch(jobs, scheduler=cluster.scheduler_address)
+        assert statuses(again)["face.mp4"] == "skipped"
+    assert (out / "sub" / "walk.npz").is_file()
+
+
+def test_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
+    pytest.importorskip("distributed", reason="dask[distributed] not installed")
+    job = VideoJob("x.mp4", str(tmp_path), AnalyzeSettings(), ModelRequest(None, None))
+    with pytest.raises(UsageError, match="Dask scheduler"):
+        run_dask([job], "tcp://127.0.0.1:9", connect_timeout_s=2.0)
