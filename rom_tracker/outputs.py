@@ -30,10 +30,32 @@ def _storage_error(path: Path, exc: OSError) -> StorageError:
     )
 
 
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` (and its parents); StorageError naming the file in the way, if any."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        blocker = next((p for p in (folder, *folder.parents) if p.exists()), folder)
+        if blocker.exists() and not blocker.is_dir():
+            problem = (
+                f"output folder {folder} is a file, not a folder"
+                if blocker == folder
+                else f"cannot create the output folder {folder}: {blocker} is a file"
+            )
+            fix = "choose another --out folder, or move that file away"
+        else:
+            problem = f"cannot create the output folder {folder}: {exc.strerror or exc}"
+            fix = "choose another --out folder, or fix the permissions of its parent"
+        raise StorageError(problem, fix) from exc
+
+
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write ``data`` to ``path`` via a temp file + rename; readable by the user only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    make_folder(path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # folder not writable
+        raise _storage_error(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
