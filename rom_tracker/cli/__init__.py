@@ -14,6 +14,7 @@ import importlib
 import logging
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from rom_tracker import __version__
 from rom_tracker.errors import RomTrackerError
@@ -38,8 +39,18 @@ COMMANDS = (
 log = logging.getLogger("rom_tracker")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors as one line, like every other error (exit 2).
+
+    Subparsers are made with the same class (``add_subparsers`` uses the parent's type).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"rom-tracker: error: {message} - see `{self.prog} --help`\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="rom-tracker",
         description="Local, private head-rotation and hip range-of-motion tracker.",
     )
