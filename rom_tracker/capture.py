@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,9 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".
 MAX_IMAGE_SIDE = 4096
 # Photos smaller than this cannot hold a measurable person or face.
 MIN_IMAGE_SIDE = 32
+# Camera indices go to V4L2 directly on Linux: letting OpenCV try every backend for an
+# absent index also tries FFmpeg's, which prints a multi-line native exception.
+CAMERA_API = cv2.CAP_V4L2 if sys.platform.startswith("linux") else cv2.CAP_ANY
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,10 @@ def _read_image(path: Path) -> np.ndarray:
     """Read a photo as RGB, scaled into [MIN_IMAGE_SIDE, MAX_IMAGE_SIDE] on the long side."""
     if not path.is_file():
         raise InputError(f"no such photo: {path}", "check the path")
-    data = np.fromfile(path, dtype=np.uint8)  # works with any file name, unlike cv2.imread
+    try:
+        data = np.fromfile(path, dtype=np.uint8)  # any file name works, unlike cv2.imread
+    except OSError as exc:
+        raise InputError(*_unreadable(path, exc)) from exc
     if data.size == 0:
         raise InputError(f"{path} is empty (0 bytes)", "use a JPEG or PNG photo")
     bgr = cv2.imdecode(data, cv2.IMREAD_COLOR)
@@ -148,12 +155,16 @@ class VideoSource(Source):
                 raise InputError(f"no such video: {path}", "check the path")
             if path.is_file() and path.stat().st_size == 0:
                 raise InputError(f"{path} is empty (0 bytes)", "record or copy the video again")
+            try:
+                path.open("rb").close()
+            except OSError as exc:  # OpenCV would only say it cannot open it
+                raise InputError(*_unreadable(path, exc)) from exc
             stem = path.stem
         elif kind == "camera":
             stem = f"camera{spec}"
         else:
             stem = "stream"
-        cap = cv2.VideoCapture(spec if kind == "camera" else label)
+        cap = _open_capture(spec, kind, label)
         try:
             if not cap.isOpened():
                 raise InputError(*_open_failure(kind, label))
@@ -177,7 +188,7 @@ class VideoSource(Source):
 
     def __iter__(self) -> Iterator[Frame]:
         kind, label = self.info.kind, self.info.label
-        cap = cv2.VideoCapture(self.spec if kind == "camera" else label)
+        cap = _open_capture(self.spec, kind, label)
         try:
             if not cap.isOpened():
                 raise InputError(*_open_failure(kind, label))
@@ -207,10 +218,47 @@ class VideoSource(Source):
                 last = t
                 yield Frame(index=index, t_s=t, rgb=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
                 index += 1
-            if index == 0 and kind == "video":
+            if index == 0:
                 raise InputError(*_open_failure(kind, label))
+            self._check_end(index)
         finally:
             cap.release()
+
+    def _check_end(self, frames: int) -> None:
+        """Say so when a source ends early: a truncated file, a camera that went away.
+
+        The frames read so far are kept and analysed (a recording is not thrown away
+        for a damaged tail); the warning names what happened.
+        """
+        info = self.info
+        if info.kind == "video":
+            missing = info.frame_count - frames
+            if missing > max(2, info.frame_count // 20):  # counts from headers are estimates
+                log.warning(
+                    "%s: only %d of the %d frames in its header could be decoded "
+                    "(truncated or damaged file?); using those",
+                    info.label,
+                    frames,
+                    info.frame_count,
+                )
+        else:
+            log.warning(
+                "%s %s stopped delivering frames after %d frames (disconnected?)",
+                info.kind,
+                info.label,
+                frames,
+            )
+
+
+def _open_capture(spec: str | int, kind: str, label: str) -> cv2.VideoCapture:
+    return cv2.VideoCapture(spec, CAMERA_API) if kind == "camera" else cv2.VideoCapture(label)
+
+
+def _unreadable(path: Path, exc: OSError) -> tuple[str, str]:
+    return (
+        f"cannot read {path}: {exc.strerror or exc}",
+        "check that you may read it (its permissions, e.g. chmod u+r) and that it is a file",
+    )
 
 
 def _open_failure(kind: str, label: str) -> tuple[str, str]:
