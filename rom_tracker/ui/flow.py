@@ -352,35 +352,44 @@ class MeasureFlow:
 
     def summary(self) -> list[SummaryRow]:
         """This session's values per movement and side, beside the last earlier session's."""
-        if self.plan is None or self.runner is None:
-            return []
-        now: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-        for r in self.runner.results:
-            vals = now[(r.movement, r.side, r.mode)]
-            if r.has_value:
-                vals.append(r.value_deg)
-        history = self.store.progress(self.plan.profile)
-        earlier = [h for h in history if h.session_id != self.session_id]
-        last: dict[tuple[str, str, str], float] = {}
-        for h in earlier:  # oldest first: the last one wins
-            last[(h.movement, h.side, h.mode)] = h.value_deg
-        mdc = mdc95(history)
-        rows = []
-        pairs = dict.fromkeys((m, s) for m, s, _ in sorted(now, key=sort_key))
-        for m, s in pairs:
-            rows.append(
-                SummaryRow(
-                    movement=m,
-                    side=s,
-                    effortless_deg=_mean(now.get((m, s, "effortless"))),
-                    active_deg=_mean(now.get((m, s, "active"))),
-                    last_effortless_deg=last.get((m, s, "effortless"), math.nan),
-                    last_active_deg=last.get((m, s, "active"), math.nan),
-                    mdc_effortless_deg=mdc.get((m, s, "effortless"), (math.nan, ""))[0],
-                    mdc_active_deg=mdc.get((m, s, "active"), (math.nan, ""))[0],
-                )
+        return [] if self.session_id is None else summarize(self.store, self.session_id)
+
+
+def summarize(store: Store, session_id: int) -> list[SummaryRow]:
+    """Per movement and side of a stored session: effortless and active values (mean of
+    the trials), the last earlier session's values and the person's MDC95."""
+    session = store.session(session_id)
+    now: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    for t in session.trials:
+        vals = now[(t.movement, t.side, t.mode)]
+        if math.isfinite(t.value_deg):
+            vals.append(t.value_deg)
+    history = store.progress(session.profile)
+    order = {s.id: (s.started_at, s.id) for s in store.sessions(session.profile)}
+    mine = order[session_id]
+    earlier: dict[tuple[str, str, str], dict[int, list[float]]] = defaultdict(dict)
+    for h in history:
+        if order[h.session_id] < mine:
+            earlier[(h.movement, h.side, h.mode)].setdefault(h.session_id, []).append(h.value_deg)
+    last = {  # the mean of the latest earlier session that has the key
+        key: _mean(by[max(by, key=order.__getitem__)]) for key, by in earlier.items()
+    }
+    mdc = mdc95(history)
+    rows = []
+    for m, s in dict.fromkeys((m, s) for m, s, _ in sorted(now, key=sort_key)):
+        rows.append(
+            SummaryRow(
+                movement=m,
+                side=s,
+                effortless_deg=_mean(now.get((m, s, "effortless"))),
+                active_deg=_mean(now.get((m, s, "active"))),
+                last_effortless_deg=last.get((m, s, "effortless"), math.nan),
+                last_active_deg=last.get((m, s, "active"), math.nan),
+                mdc_effortless_deg=mdc.get((m, s, "effortless"), (math.nan, ""))[0],
+                mdc_active_deg=mdc.get((m, s, "active"), (math.nan, ""))[0],
             )
-        return rows
+        )
+    return rows
 
 
 def _num(value: float | None) -> float:

@@ -72,3 +72,64 @@ class Actor:
             value = self.active * max(0.0, 1.0 - abs(dt - 1.5) / 1.5)
         out[ms.column] += ms.sign * value
         return out
+
+
+# --- fake live results and estimators (no camera, no models) -------------------------
+
+POSE_WORLD = np.zeros((33, 3), np.float32)
+POSE_WORLD[[11, 12, 23, 24, 25, 26]] = [
+    [0.18, -0.5, 0.0],
+    [-0.18, -0.5, 0.0],
+    [0.1, 0.0, 0.0],
+    [-0.1, 0.0, 0.0],
+    [0.1, 0.45, 0.0],
+    [-0.1, 0.45, 0.0],
+]
+POSE_IMAGE = (POSE_WORLD * 0.5 + 0.5).astype(np.float32)
+POSE_IMAGE[0] = (0.5, 0.2, 0.0)  # nose above the shoulders
+
+
+def face_output(yaw: float, pitch: float = 0.0, roll: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """What the face adapter returns for a head at these angles (degrees)."""
+    from rom_tracker.kinematics.head import rotation_from_head_angles
+
+    matrix = np.eye(4, dtype=np.float32)
+    matrix[:3, :3] = rotation_from_head_angles([yaw], [pitch], [roll])[0]
+    matrix[2, 3] = -50.0
+    xyz = np.full((478, 3), 0.5, np.float32)
+    xyz[:, 0] += 0.1 * np.cos(np.linspace(0, 2 * np.pi, 478))
+    xyz[:, 1] += 0.1 * np.sin(np.linspace(0, 2 * np.pi, 478)) - 0.2
+    return xyz, matrix
+
+
+POSE_VISIBLE = np.zeros(33, np.float32)
+POSE_VISIBLE[[0, 11, 12, 23, 24, 25, 26]] = 1.0  # the others: not seen
+
+
+def pose_output() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return POSE_IMAGE.copy(), POSE_WORLD.copy(), POSE_VISIBLE.copy()
+
+
+def fake_result(index: int, t_s: float, angles: dict[str, float], *, pose: bool = True):
+    """A LiveResult carrying ``angles`` (all other columns NaN) and a small grey frame."""
+    from rom_tracker.kinematics.table import columns_for
+    from rom_tracker.live import LiveResult
+
+    full = {c: float(angles.get(c, np.nan)) for c in columns_for("all")}
+    image, world, vis = pose_output()
+    return LiveResult(
+        index=index,
+        t_s=t_s,
+        rgb=np.full((120, 160, 3), 90, np.uint8),
+        face_xyz=face_output(0.0)[0],
+        face_matrix=None,
+        pose_xyz=image if pose else None,
+        pose_world=world if pose else None,
+        pose_visibility=vis if pose else None,
+        angles=full,
+        angles_smoothed=None,
+        t_capture=0.0,
+        t_inferred=0.02,
+        dropped_frames_total=0,
+        fps=30.0,
+    )

@@ -1,0 +1,113 @@
+"""Start-up of the desktop app: the Qt environment fix, QApplication, store, settings, the
+live feed and the main window; the headless screenshot and ``--quit-after`` options."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+import sys
+from functools import partial
+from pathlib import Path
+
+from rom_tracker.errors import UsageError
+from rom_tracker.ui.qtenv import clean_qt_environment, guard_singleton_refcounts
+
+log = logging.getLogger(__name__)
+
+ORGANIZATION = APPLICATION = "rom-tracker"
+SCREENSHOT_DEFAULT_S = 3.0
+
+
+def parse_size(text: str | None) -> tuple[int, int] | None:
+    if not text:
+        return None
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise UsageError(
+            f"--size must be WIDTHxHEIGHT, got {text!r}", "e.g. --size 1280x800"
+        ) from None
+    if w < 320 or h < 240:
+        raise UsageError(f"--size {text} is too small", "use at least 320x240")
+    return w, h
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Run the app until its window is closed; returns the exit code."""
+    size = parse_size(getattr(args, "size", None))
+    clean_qt_environment()  # before Qt reads QT_QPA_PLATFORM_PLUGIN_PATH (see qtenv)
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    guard_singleton_refcounts()  # PySide6 6.12.0 on Python 3.11 (see qtenv)
+
+    from rom_tracker.store import Store
+    from rom_tracker.ui import theme
+    from rom_tracker.ui.bridge import LiveBridge
+    from rom_tracker.ui.feed import Callbacks, default_models, model_hashes, start_live
+    from rom_tracker.ui.flow import Plan
+    from rom_tracker.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    app.setStyleSheet(theme.STYLE)
+    settings = QSettings()
+    models = default_models()  # resolved once, here: a missing model fails before any window
+    loop = not args.no_loop
+
+    def factory(spec: str, callbacks: Callbacks) -> object:
+        return start_live(spec, callbacks, models=models, loop=loop)
+
+    source = str(args.source if args.source is not None else settings.value("source", "0"))
+    with Store.open(args.db) as store:
+        if args.profile and args.profile not in {p.name for p in store.list_profiles()}:
+            store.add_profile(args.profile)
+        bridge = LiveBridge(factory)  # type: ignore[arg-type]
+        window = MainWindow(
+            store,
+            settings,
+            bridge,
+            source=source,
+            profile=args.profile,
+            models=model_hashes(models),
+        )
+        if args.source is not None:
+            settings.setValue("source", source)
+        if size is not None or args.screenshot is not None:
+            window.resize(*(size or (1280, 800)))
+        window.show()
+        window.retry()  # starts the feed
+        if args.protocol:
+            window.start_plan(Plan(args.profile, protocol=args.protocol))
+        elif args.view:
+            window.set_view(args.view, args.session)
+        quit_after = args.quit_after
+        if args.screenshot is not None and quit_after is None:
+            quit_after = SCREENSHOT_DEFAULT_S
+        if quit_after is not None:
+            QTimer.singleShot(round(1000 * quit_after), partial(_finish, window, args.screenshot))
+        code = app.exec()
+        bridge.stop()  # workers joined, camera released (closeEvent did it already)
+        # Delete the Qt objects while Qt and Python are both fully alive, not during
+        # interpreter shutdown (where PySide6 can crash collecting pyqtgraph items).
+        window.deleteLater()
+        del window
+        app.processEvents()
+        gc.collect()
+    return int(code)
+
+
+def _finish(window: object, screenshot: Path | None) -> None:
+    from PySide6.QtWidgets import QMainWindow
+
+    assert isinstance(window, QMainWindow)
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        if not window.grab().save(str(screenshot), "PNG"):
+            log.error("could not write the screenshot %s", screenshot)
+        else:
+            log.info("screenshot written to %s", screenshot)
+    window.close()

@@ -1,0 +1,350 @@
+"""Measuring: choose what to measure, follow the guided steps, see the results.
+
+A thin screen over :class:`~rom_tracker.ui.flow.MeasureFlow`: buttons call the flow, the
+flow's :class:`~rom_tracker.ui.flow.FlowView` is drawn. Pages: setup, running, results.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QProgressBar,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rom_tracker.live import LiveResult
+from rom_tracker.rom.movements import MODES, MOVEMENTS
+from rom_tracker.rom.protocol import list_protocols
+from rom_tracker.store import data_dir
+from rom_tracker.ui import theme
+from rom_tracker.ui.flow import (
+    CANCELLED,
+    RESULTS,
+    RUNNING,
+    FlowView,
+    MeasureFlow,
+    Notice,
+    Plan,
+    SummaryRow,
+    summarize,
+)
+from rom_tracker.ui.live_view import LIVE_MOVEMENTS, SCALES, label, panel
+from rom_tracker.ui.overlay import overlay_for
+from rom_tracker.ui.ranges import RangeTracker
+from rom_tracker.ui.widgets import RangeGauge, VideoView, fmt_deg
+
+SETUP_PAGE, RUNNING_PAGE, RESULTS_PAGE = 0, 1, 2
+RESULT_COLUMNS = (
+    "Movement",
+    "Side",
+    "Effortless",
+    "Active",
+    "Effort gap",
+    "Last effortless",
+    "Change",
+    "Last active",
+    "Change",
+)
+
+
+def change_text(change: float, exceeds: bool | None) -> str:
+    if not math.isfinite(change):
+        return "–"
+    mark = {True: "  beyond MDC", False: "  within noise", None: ""}[exceeds]
+    return f"{change:+.0f}°{mark}"
+
+
+class GuidedView(QWidget):
+    """``show_progress`` asks the window to open the progress view."""
+
+    show_progress = Signal()
+
+    def __init__(
+        self, flow: MeasureFlow, profile: Callable[[], str | None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.flow = flow
+        self.profile = profile
+        self.sound = QCheckBox("Sound cues")
+        self.tracker: RangeTracker | None = None
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._setup_page())
+        self.stack.addWidget(self._running_page())
+        self.stack.addWidget(self._results_page())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.stack)
+        flow.on_change = self.render
+
+    # ------------------------------------------------------------------ pages
+
+    def _setup_page(self) -> QWidget:
+        page = QWidget()
+        box = panel()
+        grid = QGridLayout(box)
+        grid.setVerticalSpacing(12)
+        self.by_protocol = QRadioButton("Guided Micro Pause")
+        self.by_movement = QRadioButton("One movement")
+        group = QButtonGroup(page)
+        group.addButton(self.by_protocol)
+        group.addButton(self.by_movement)
+        self.by_protocol.setChecked(True)
+        self.protocols = QComboBox()
+        for p in list_protocols(data_dir() / "protocols"):
+            self.protocols.addItem(p.title, p.name)
+        self.description = label("", "muted", wrap=True)
+        self.movements = QComboBox()
+        for name in LIVE_MOVEMENTS:
+            self.movements.addItem(MOVEMENTS[name].title, name)
+        self.modes = QComboBox()
+        for mode in MODES:
+            self.modes.addItem(mode, mode)
+        self.start_button = QPushButton("Start")
+        self.start_button.setObjectName("primary")
+        self.start_button.clicked.connect(self.start)
+        self.setup_message = label("", "muted", wrap=True)
+        grid.addWidget(label("What to measure", "cue"), 0, 0, 1, 3)
+        grid.addWidget(self.by_protocol, 1, 0)
+        grid.addWidget(self.protocols, 1, 1, 1, 2)
+        grid.addWidget(self.description, 2, 1, 1, 2)
+        grid.addWidget(self.by_movement, 3, 0)
+        grid.addWidget(self.movements, 3, 1)
+        grid.addWidget(self.modes, 3, 2)
+        grid.addWidget(
+            label(
+                "Effortless: move slowly to the first feeling of stretch and rest there. "
+                "Active: as far as is comfortable, and back. Never into pain.",
+                "muted",
+                wrap=True,
+            ),
+            4,
+            1,
+            1,
+            2,
+        )
+        grid.addWidget(self.sound, 5, 1)
+        grid.addWidget(self.start_button, 6, 1)
+        grid.addWidget(self.setup_message, 7, 0, 1, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(2, 1)
+        self.protocols.currentIndexChanged.connect(self._describe)
+        self._describe()
+        layout = QVBoxLayout(page)
+        layout.addWidget(box)
+        layout.addStretch(1)
+        return page
+
+    def _running_page(self) -> QWidget:
+        page = QWidget()
+        self.title = label("", "muted")
+        self.step_label = label("", "muted")
+        self.saved_label = label("", "muted")
+        self.cue = label("", "cue", wrap=True)
+        self.cue.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cue.setMinimumHeight(110)
+        self.countdown = label("", "countdown")
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.video = VideoView()
+        self.gauge = RangeGauge()
+        self.skip_button = QPushButton("Skip step")
+        self.redo_button = QPushButton("Redo step")
+        self.cancel_button = QPushButton("Stop")
+        self.skip_button.clicked.connect(lambda: self._after(self.flow.skip()))
+        self.redo_button.clicked.connect(lambda: self._after(self.flow.redo()))
+        self.cancel_button.clicked.connect(lambda: self._after(self.flow.cancel()))
+
+        head = QHBoxLayout()
+        head.addWidget(self.title, 1)
+        head.addWidget(self.step_label)
+        head.addSpacing(16)
+        head.addWidget(self.saved_label)
+        cue_box = panel()
+        cl = QVBoxLayout(cue_box)
+        cl.addWidget(self.cue)
+        cl.addWidget(self.countdown)
+        cl.addWidget(self.progress)
+        side = panel()
+        sl = QVBoxLayout(side)
+        sl.addWidget(self.gauge)
+        sl.addStretch(1)
+        buttons = QHBoxLayout()
+        for b in (self.skip_button, self.redo_button, self.cancel_button):
+            buttons.addWidget(b)
+        sl.addLayout(buttons)
+        side.setFixedWidth(380)
+        body = QHBoxLayout()
+        body.addWidget(self.video, 1)
+        body.addWidget(side)
+        layout = QVBoxLayout(page)
+        layout.addLayout(head)
+        layout.addWidget(cue_box)
+        layout.addLayout(body, 1)
+        return page
+
+    def _results_page(self) -> QWidget:
+        page = QWidget()
+        self.results_title = label("", "cue", wrap=True)
+        self.results_message = label("", "muted", wrap=True)
+        self.table = QTableWidget(0, len(RESULT_COLUMNS))
+        self.table.setHorizontalHeaderLabels(RESULT_COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        again = QPushButton("Measure again")
+        again.setObjectName("primary")
+        again.clicked.connect(lambda: self._after(self.flow.restart()))
+        new = QPushButton("Something else")
+        new.clicked.connect(self.flow.reset)
+        progress = QPushButton("Show progress")
+        progress.clicked.connect(self.show_progress.emit)
+        buttons = QHBoxLayout()
+        for b in (again, new, progress):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        note = label(
+            "Effort gap = active − effortless. Change = this session − the last one; "
+            "'beyond MDC' when larger than your own measurement noise "
+            "(MDC95, from repeated trials).",
+            "muted",
+            wrap=True,
+        )
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.results_title)
+        layout.addWidget(self.results_message)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(note)
+        layout.addLayout(buttons)
+        return page
+
+    # ------------------------------------------------------------------ commands
+
+    def _describe(self) -> None:
+        name = self.protocols.currentData()
+        for p in list_protocols(data_dir() / "protocols"):
+            if p.name == name:
+                self.description.setText(" ".join(p.description.split()))
+
+    def plan(self) -> Plan | None:
+        profile = self.profile()
+        if not profile:
+            return None
+        if self.by_protocol.isChecked():
+            return Plan(profile, protocol=self.protocols.currentData())
+        return Plan(profile, movement=self.movements.currentData(), mode=self.modes.currentData())
+
+    def start(self, plan: Plan | None = None) -> None:
+        plan = plan or self.plan()
+        if plan is None:
+            self.setup_message.setText("Choose or create a profile first (at the top).")
+            return
+        self._after(self.flow.start(plan))
+
+    def _after(self, notices: Sequence[Notice]) -> None:
+        if self.sound.isChecked() and any(n.kind in ("step", "hold_done") for n in notices):
+            QApplication.beep()
+
+    def add_results(self, results: Sequence[LiveResult]) -> None:
+        """Feed the flow (raw angles, every frame) and draw the newest frame."""
+        notices: list[Notice] = []
+        for r in results:
+            notices += self.flow.feed(r.t_s, r.angles)
+            if self.tracker is not None:
+                self.tracker.update(r.t_s, r.display_angles)
+        self._after(notices)
+        if results and self.stack.currentIndex() == RUNNING_PAGE and self.isVisible():
+            r = results[-1]
+            h, w = r.rgb.shape[:2]
+            self.video.set_frame(
+                r.rgb, overlay_for(r.face_xyz, r.pose_xyz, r.pose_visibility, (w, h))
+            )
+        if self.tracker is not None:
+            self.gauge.set_ranges(self.tracker.sides)
+
+    def show_session(self, session_id: int) -> None:
+        """Show the results page for a stored session."""
+        session = self.flow.store.session(session_id)
+        self._fill_results(summarize(self.flow.store, session_id))
+        self.results_title.setText(f"Results: {session.protocol or 'session'} #{session.id}")
+        self.results_message.setText(
+            f"{session.profile}, {session.started_at[:16].replace('T', ' ')} UTC"
+        )
+        self.stack.setCurrentIndex(RESULTS_PAGE)
+
+    # ------------------------------------------------------------------ drawing
+
+    def render(self, v: FlowView) -> None:
+        if v.phase == RUNNING:
+            self.stack.setCurrentIndex(RUNNING_PAGE)
+            self.title.setText(v.title)
+            self.step_label.setText(f"step {v.step_index + 1} of {v.n_steps}")
+            self.saved_label.setText(f"{v.saved_trials} saved")
+            self.cue.setText(v.cue)
+            step = v.step
+            measuring = step is not None and step.kind == "measure"
+            if measuring and (self.tracker is None or self.tracker.movement.name != step.movement):
+                self.tracker = RangeTracker(step.movement)
+                self.gauge.set_ranges(self.tracker.sides, SCALES.get(step.movement, 90.0))
+            self.countdown.setText(
+                f"{math.ceil(v.countdown_s)}" if math.isfinite(v.countdown_s) else ""
+            )
+            self.progress.setValue(round(1000 * v.progress))
+        elif v.phase == RESULTS:
+            self._fill_results(v.summary)
+            self.results_title.setText(f"Results: {v.title}")
+            self.results_message.setText(f"{v.message} {v.saved_trials} trials in the store.")
+            self.stack.setCurrentIndex(RESULTS_PAGE)
+        elif v.phase == CANCELLED:
+            self.setup_message.setText(v.message)
+            self.stack.setCurrentIndex(SETUP_PAGE)
+        else:
+            self.stack.setCurrentIndex(SETUP_PAGE)
+
+    def _fill_results(self, rows: Sequence[SummaryRow]) -> None:
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            cells = (
+                MOVEMENTS[r.movement].title,
+                r.side,
+                fmt_deg(r.effortless_deg),
+                fmt_deg(r.active_deg),
+                fmt_deg(r.gap_deg),
+                fmt_deg(r.last_effortless_deg),
+                change_text(r.change_effortless_deg, r.exceeds_mdc("effortless")),
+                fmt_deg(r.last_active_deg),
+                change_text(r.change_active_deg, r.exceeds_mdc("active")),
+            )
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if j == 2:
+                    item.setForeground(_colour(theme.MODE_COLOURS["effortless"]))
+                if j == 3:
+                    item.setForeground(_colour(theme.MODE_COLOURS["active"]))
+                self.table.setItem(i, j, item)
+        self.table.resizeColumnsToContents()
+
+
+def _colour(hex_colour: str) -> QBrush:
+    return QBrush(QColor(hex_colour))

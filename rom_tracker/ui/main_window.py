@@ -1,0 +1,239 @@
+"""The main window: profile and source at the top, a banner when the camera is lost, and
+the views (live, measure, progress, posture) in tabs. It owns nothing heavy: the live
+feed is a :class:`~rom_tracker.ui.bridge.LiveBridge`, the data a Store, the measuring
+logic a :class:`~rom_tracker.ui.flow.MeasureFlow`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rom_tracker.errors import RomTrackerError
+from rom_tracker.live import LiveResult
+from rom_tracker.store import Store
+from rom_tracker.ui.bridge import LiveBridge
+from rom_tracker.ui.flow import RUNNING, MeasureFlow, Plan
+from rom_tracker.ui.guided_view import GuidedView
+from rom_tracker.ui.live_view import LiveView, label
+from rom_tracker.ui.posture_view import PostureView
+from rom_tracker.ui.progress_view import ProgressView
+
+VIEWS = ("live", "guided", "results", "progress", "posture")
+TAB_OF = {"live": 0, "guided": 1, "results": 1, "progress": 2, "posture": 3}
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        store: Store,
+        settings: QSettings,
+        bridge: LiveBridge,
+        *,
+        source: str,
+        profile: str | None = None,
+        models: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle("rom-tracker")
+        self.store, self.settings, self.bridge = store, settings, bridge
+        self.source = source
+        self.results_seen = 0
+        self.flow = MeasureFlow(store, source=source, models=models or {})
+
+        self.profiles = QComboBox()
+        self.profiles.setMinimumWidth(160)
+        new_profile = QPushButton("New profile…")
+        new_profile.clicked.connect(self.ask_new_profile)
+        self.source_label = label("", "muted")
+        change_source = QPushButton("Source…")
+        change_source.clicked.connect(self.ask_source)
+        top = QHBoxLayout()
+        top.addWidget(label("Profile", "muted"))
+        top.addWidget(self.profiles)
+        top.addWidget(new_profile)
+        top.addStretch(1)
+        top.addWidget(self.source_label)
+        top.addWidget(change_source)
+
+        self.banner = QFrame()
+        self.banner.setObjectName("banner")
+        bl = QHBoxLayout(self.banner)
+        self.banner_text = QLabel()
+        self.banner_text.setWordWrap(True)
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.setObjectName("primary")
+        self.retry_button.clicked.connect(self.retry)
+        bl.addWidget(self.banner_text, 1)
+        bl.addWidget(self.retry_button)
+        self.banner.setVisible(False)
+
+        self.live = LiveView(movement=str(settings.value("live/movement", "neck_rotation")))
+        self.guided = GuidedView(self.flow, self.profile)
+        self.progress = ProgressView(store, self.profile)
+        self.posture = PostureView(settings)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.live, "Live")
+        self.tabs.addTab(self.guided, "Measure")
+        self.tabs.addTab(self.progress, "Progress")
+        self.tabs.addTab(self.posture, "Posture")
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.addLayout(top)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage("Starting…")
+
+        self.guided.sound.setChecked(settings.value("sound", "false") == "true")
+        self.guided.show_progress.connect(lambda: self.set_view("progress"))
+        self.posture.micro_pause.connect(self._micro_pause)
+        self.live.movement_changed.connect(lambda m: settings.setValue("live/movement", m))
+        self.profiles.currentIndexChanged.connect(self._profile_changed)
+        bridge.results.connect(self.on_results)
+        bridge.failed.connect(self.on_failed)
+        bridge.ended.connect(self.on_ended)
+        self.reload_profiles(profile or str(settings.value("profile", "")))
+        self._show_source()
+        geometry = settings.value("geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+
+    # ------------------------------------------------------------------ profile, source
+
+    def profile(self) -> str | None:
+        return self.profiles.currentData()
+
+    def reload_profiles(self, select: str | None = None) -> None:
+        self.profiles.blockSignals(True)
+        self.profiles.clear()
+        for p in self.store.list_profiles():
+            self.profiles.addItem(p.name, p.name)
+        if self.profiles.count() == 0:
+            self.profiles.addItem("(no profile yet)", None)
+        index = self.profiles.findData(select) if select else -1
+        self.profiles.setCurrentIndex(max(0, index))
+        self.profiles.blockSignals(False)
+        self._profile_changed()
+
+    def ask_new_profile(self) -> None:
+        name, ok = QInputDialog.getText(self, "New profile", "Name of the person measured:")
+        if ok and name.strip():
+            self.add_profile(name.strip())
+
+    def add_profile(self, name: str) -> None:
+        try:
+            self.store.add_profile(name)
+        except RomTrackerError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+        self.reload_profiles(name)
+
+    def _profile_changed(self) -> None:
+        if self.profile():
+            self.settings.setValue("profile", self.profile())
+        if self.tabs.currentIndex() == TAB_OF["progress"]:
+            self.progress.refresh()
+
+    def ask_source(self) -> None:
+        spec, ok = QInputDialog.getText(
+            self, "Source", "Camera index (0, 1, …), video file or stream URL:", text=self.source
+        )
+        if ok and spec.strip():
+            self.start_source(spec.strip())
+
+    def start_source(self, spec: str) -> None:
+        self.source = spec
+        self.flow.source = spec
+        self.settings.setValue("source", spec)
+        self._show_source()
+        self.retry()
+
+    def _show_source(self) -> None:
+        self.source_label.setText(f"Source: {self.source}")
+
+    # ------------------------------------------------------------------ the live feed
+
+    def retry(self) -> None:
+        self.banner.setVisible(False)
+        self.statusBar().showMessage(f"Opening {self.source}…")
+        self.bridge.start(self.source)
+
+    def on_results(self, results: Sequence[LiveResult]) -> None:
+        self.results_seen += len(results)
+        self.live.add_results(results)
+        self.guided.add_results(results)
+        self.posture.add_results(results)
+        if results and self.statusBar().currentMessage().startswith(("Opening", "Starting")):
+            self.statusBar().showMessage(f"Live: {self.source}", 5000)
+
+    def on_failed(self, message: str) -> None:
+        kept = ""
+        if self.flow.view.phase == RUNNING:
+            n = self.flow.view.saved_trials
+            kept = f" The measurement is paused; {n} completed trial{'s' if n != 1 else ''} saved."
+        self._banner(f"The camera or video stopped: {message}.{kept}")
+
+    def on_ended(self) -> None:
+        self._banner(f"{self.source} ended.")
+
+    def _banner(self, text: str) -> None:
+        self.banner_text.setText(text)
+        self.banner.setVisible(True)
+        self.statusBar().showMessage("No live source", 0)
+
+    # ------------------------------------------------------------------ views
+
+    def set_view(self, name: str, session_id: int | None = None) -> None:
+        if name not in TAB_OF:
+            raise ValueError(f"unknown view {name!r}; views: {', '.join(VIEWS)}")
+        self.tabs.setCurrentIndex(TAB_OF[name])
+        if name == "results":
+            sid = session_id
+            if sid is None and self.profile():
+                sessions = self.store.sessions(self.profile())
+                sid = sessions[-1].id if sessions else None
+            if sid is not None:
+                self.guided.show_session(sid)
+        elif name == "progress":
+            self.progress.refresh()
+
+    def start_plan(self, plan: Plan) -> None:
+        self.set_view("guided")
+        self.guided.start(plan)
+
+    def _micro_pause(self) -> None:
+        profile = self.profile()
+        if profile:
+            self.start_plan(Plan(profile, protocol="neck_micro_pause"))
+        else:
+            self.set_view("guided")
+
+    def _tab_changed(self, index: int) -> None:
+        if index == TAB_OF["progress"]:
+            self.progress.refresh()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.bridge.stop()  # releases the camera
+        if self.flow.view.phase == RUNNING:
+            self.flow.cancel()  # completed trials are already stored
+        self.settings.setValue("geometry", self.saveGeometry())
+        self.settings.setValue("sound", "true" if self.guided.sound.isChecked() else "false")
+        self.settings.sync()
+        super().closeEvent(event)

@@ -1,0 +1,208 @@
+"""Posture monitor: calibrate a good sitting posture, then a calm status, sitting time and
+time in good posture, and a dismissible offer of a Micro Pause after a chosen sitting
+time. Logic in :class:`~rom_tracker.ui.posture.PostureMonitor`."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, replace
+
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rom_tracker.live import LiveResult
+from rom_tracker.ui import theme
+from rom_tracker.ui.live_view import label, panel
+from rom_tracker.ui.overlay import overlay_for
+from rom_tracker.ui.posture import (
+    AWAY,
+    CALIBRATING,
+    FORWARD_HEAD,
+    GOOD,
+    HEAD_DOWN,
+    MONITORING,
+    Baseline,
+    PostureMonitor,
+    PostureSettings,
+    posture_metrics,
+)
+from rom_tracker.ui.widgets import VideoView
+
+STATUS_TEXT = {
+    GOOD: ("Good posture", theme.GOOD),
+    FORWARD_HEAD: ("Head forward: let it float back over your shoulders", theme.WARN),
+    HEAD_DOWN: ("Head down: bring the screen up or your eyes level", theme.WARN),
+    AWAY: ("Away", theme.MUTED),
+}
+
+
+def hms(seconds: float) -> str:
+    s = max(0, round(seconds))
+    return (
+        f"{s // 3600}:{s % 3600 // 60:02d}:{s % 60:02d}" if s >= 3600 else f"{s // 60}:{s % 60:02d}"
+    )
+
+
+class PostureView(QWidget):
+    """``micro_pause`` asks the window to start a guided Micro Pause."""
+
+    micro_pause = Signal()
+
+    def __init__(self, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        minutes = int(settings.value("posture/break_minutes", 45))
+        self.monitor = PostureMonitor(PostureSettings(break_after_s=60.0 * minutes))
+        saved = settings.value("posture/baseline", "")
+        if saved:
+            try:
+                self.monitor.set_baseline(Baseline(**json.loads(str(saved))))
+            except (TypeError, ValueError):
+                settings.remove("posture/baseline")
+        self.last_t = math.nan
+
+        self.video = VideoView()
+        self.status = label("Calibrate first", "big")
+        self.status.setWordWrap(True)
+        self.detail = label("", "muted", wrap=True)
+        self.calibrate_button = QPushButton("Calibrate good posture")
+        self.calibrate_button.setObjectName("primary")
+        self.calibrate_button.clicked.connect(self.calibrate)
+        self.sitting = label("0:00", "big")
+        self.good = label("–", "big")
+        self.minutes = QSpinBox()
+        self.minutes.setRange(5, 180)
+        self.minutes.setSingleStep(5)
+        self.minutes.setSuffix(" min")
+        self.minutes.setValue(minutes)
+        self.minutes.valueChanged.connect(self._set_minutes)
+
+        self.offer = QFrame()
+        self.offer.setObjectName("offer")
+        ol = QHBoxLayout(self.offer)
+        self.offer_text = label("", wrap=True)
+        take = QPushButton("Start a Micro Pause")
+        take.setObjectName("primary")
+        take.clicked.connect(self._take_break)
+        later = QPushButton("Not now")
+        later.clicked.connect(self._dismiss)
+        ol.addWidget(self.offer_text, 1)
+        ol.addWidget(take)
+        ol.addWidget(later)
+        self.offer.setVisible(False)
+
+        box = panel()
+        grid = QGridLayout(box)
+        grid.addWidget(self.status, 0, 0, 1, 2)
+        grid.addWidget(self.detail, 1, 0, 1, 2)
+        grid.addWidget(label("Sitting", "muted"), 2, 0)
+        grid.addWidget(label("In good posture", "muted"), 2, 1)
+        grid.addWidget(self.sitting, 3, 0)
+        grid.addWidget(self.good, 3, 1)
+        grid.addWidget(label("Offer a Micro Pause after sitting", "muted"), 4, 0)
+        grid.addWidget(self.minutes, 4, 1)
+        grid.addWidget(self.calibrate_button, 5, 0, 1, 2)
+        grid.addWidget(
+            label(
+                "Sit as you would like to sit (feet down, back supported, screen at eye "
+                "level), then calibrate: hold it for a few seconds.",
+                "muted",
+                wrap=True,
+            ),
+            6,
+            0,
+            1,
+            2,
+        )
+        grid.setRowStretch(7, 1)
+        box.setFixedWidth(420)
+        body = QHBoxLayout()
+        body.addWidget(self.video, 1)
+        body.addWidget(box)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.offer)
+        layout.addLayout(body, 1)
+        self._show()
+
+    def calibrate(self) -> None:
+        self.monitor.calibrate(self.last_t if math.isfinite(self.last_t) else 0.0)
+        self._show()
+
+    def _set_minutes(self, minutes: int) -> None:
+        self.settings.setValue("posture/break_minutes", minutes)
+        self.monitor.settings = replace(self.monitor.settings, break_after_s=60.0 * minutes)
+
+    def _dismiss(self) -> None:
+        self.monitor.dismiss(self.last_t)
+        self._show()
+
+    def _take_break(self) -> None:
+        self.monitor.break_taken(self.last_t)
+        self._show()
+        self.micro_pause.emit()
+
+    def add_results(self, results: Sequence[LiveResult]) -> None:
+        was = self.monitor.state.phase
+        for r in results:
+            if math.isfinite(self.last_t) and r.t_s <= self.last_t:
+                continue  # the source started again: keep counting from here
+            h, w = r.rgb.shape[:2]
+            pitch, ratio = posture_metrics(
+                r.angles.get("head_pitch_deg"), r.pose_xyz, r.pose_visibility, (w, h)
+            )
+            self.monitor.update(r.t_s, pitch, ratio)
+            self.last_t = r.t_s
+        if was == CALIBRATING and self.monitor.state.phase == MONITORING:
+            base = self.monitor.state.baseline
+            self.settings.setValue("posture/baseline", json.dumps(asdict(base)))
+        if results and self.isVisible():
+            r = results[-1]
+            h, w = r.rgb.shape[:2]
+            self.video.set_frame(
+                r.rgb, overlay_for(r.face_xyz, r.pose_xyz, r.pose_visibility, (w, h))
+            )
+        self._show()
+
+    def _show(self) -> None:
+        st = self.monitor.state
+        self.calibrate_button.setText(
+            "Calibrate again" if st.phase == MONITORING else "Calibrate good posture"
+        )
+        if st.phase == CALIBRATING:
+            self._status(f"Sit well and hold… {math.ceil(st.calibrate_left_s)}", theme.ACCENT)
+            self.detail.setText("Calibrating your good posture.")
+        elif st.phase == MONITORING:
+            text, colour = STATUS_TEXT.get(st.status, ("…", theme.MUTED))
+            self._status(text, colour)
+            parts = []
+            if math.isfinite(st.pitch_change_deg):
+                parts.append(f"head pitch {st.pitch_change_deg:+.0f}° from calibration")
+            if math.isfinite(st.neck_ratio_change):
+                parts.append(f"nose-to-shoulder height {100 * st.neck_ratio_change:+.0f}%")
+            self.detail.setText(",  ".join(parts))
+        else:
+            self._status("Calibrate first", theme.MUTED)
+            self.detail.setText("")
+        self.sitting.setText(hms(st.sitting_s))
+        frac = st.good_fraction
+        self.good.setText(f"{100 * frac:.0f}%" if math.isfinite(frac) else "–")
+        self.offer.setVisible(st.offer_break)
+        self.offer_text.setText(
+            f"You have been sitting for {hms(st.sitting_s)}. A two-minute Micro Pause "
+            "loosens the neck and the hip flexors that long sitting shortens."
+        )
+
+    def _status(self, text: str, colour: str) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(f"color: {colour};")
+        self.status.setAlignment(Qt.AlignmentFlag.AlignLeft)

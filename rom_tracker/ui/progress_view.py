@@ -1,0 +1,275 @@
+"""Progress: per movement and side, effortless / active / guided values over time with the
+person's MDC band, left-right asymmetry and the effort gap, and a before/after comparison
+of two sessions. Data from :mod:`rom_tracker.ui.progress_data`; plot items created once."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rom_tracker.rom.movements import MODES, MOVEMENTS
+from rom_tracker.store import Store
+from rom_tracker.ui import theme
+from rom_tracker.ui.live_view import label, panel
+from rom_tracker.ui.progress_data import (
+    MovementProgress,
+    load_progress,
+    measured_movements,
+    session_label,
+)
+from rom_tracker.ui.widgets import fmt_deg
+
+COMPARE_COLUMNS = ("Movement", "Side", "Mode", "Before", "After", "Change", "MDC95", "Real change?")
+DAY_S = 86400.0
+
+
+def _date_plot(title: str) -> pg.PlotWidget:
+    w = pg.PlotWidget(background=theme.PANEL, axisItems={"bottom": pg.DateAxisItem()})
+    item = w.getPlotItem()
+    item.showGrid(x=True, y=True, alpha=0.25)
+    item.setTitle(title, color=theme.TEXT, size="11pt")
+    item.setLabel("left", "degrees")
+    return w
+
+
+def _brush(colour: str, alpha: int) -> QBrush:
+    c = QColor(colour)
+    c.setAlpha(alpha)
+    return QBrush(c)
+
+
+class ProgressView(QWidget):
+    def __init__(
+        self, store: Store, profile: Callable[[], str | None], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.store = store
+        self.profile = profile
+        self.data: MovementProgress | None = None
+        self.movement = QComboBox()
+        self.side = QComboBox()
+        refresh = QPushButton("Refresh")
+        refresh.clicked.connect(self.refresh)
+        self.message = label("", "muted")
+
+        self.values_plot = _date_plot("Range of motion per session")
+        vi = self.values_plot.getPlotItem()
+        vi.addLegend(offset=(10, 5), labelTextSize="10pt")
+        self.series: dict[tuple[str, bool], pg.PlotDataItem] = {}
+        self.band_edges: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
+        self.bands: dict[str, pg.FillBetweenItem] = {}
+        for mode in MODES:
+            colour = theme.MODE_COLOURS[mode]
+            lo, hi = pg.PlotDataItem(pen=None), pg.PlotDataItem(pen=None)
+            band = pg.FillBetweenItem(lo, hi, brush=_brush(colour, 45))
+            vi.addItem(lo)
+            vi.addItem(hi)
+            vi.addItem(band)
+            self.band_edges[mode], self.bands[mode] = (lo, hi), band
+            for guided in (False, True):
+                name = f"{mode}{' (guided)' if guided else ''}"
+                self.series[(mode, guided)] = vi.plot(
+                    [],
+                    [],
+                    name=name,
+                    pen=pg.mkPen(
+                        colour,
+                        width=2,
+                        style=Qt.PenStyle.DashLine if guided else Qt.PenStyle.SolidLine,
+                    ),
+                    symbol="t" if guided else "o",
+                    symbolSize=11,
+                    symbolBrush=colour,
+                    symbolPen=pg.mkPen("#000000"),
+                )
+
+        self.extra_plot = _date_plot("Left − right asymmetry and effort gap (active − effortless)")
+        ei = self.extra_plot.getPlotItem()
+        ei.addLegend(offset=(10, 5), labelTextSize="10pt")
+        ei.addItem(pg.InfiniteLine(0.0, angle=0, pen=pg.mkPen(theme.MUTED)))
+        self.asym = {
+            mode: ei.plot(
+                [],
+                [],
+                name=f"asymmetry, {mode}",
+                pen=pg.mkPen(theme.MODE_COLOURS[mode], width=2),
+                symbol="s",
+                symbolSize=8,
+                symbolBrush=theme.MODE_COLOURS[mode],
+            )
+            for mode in MODES
+        }
+        self.gap = ei.plot(
+            [],
+            [],
+            name="effort gap",
+            pen=pg.mkPen(theme.ACCENT, width=2),
+            symbol="o",
+            symbolSize=8,
+            symbolBrush=theme.ACCENT,
+        )
+
+        self.before = QComboBox()
+        self.after = QComboBox()
+        compare = QPushButton("Compare")
+        compare.clicked.connect(self.compare)
+        self.table = QTableWidget(0, len(COMPARE_COLUMNS))
+        self.table.setHorizontalHeaderLabels(COMPARE_COLUMNS)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+        top = QHBoxLayout()
+        top.addWidget(label("Movement", "muted"))
+        top.addWidget(self.movement, 1)
+        top.addWidget(label("Side", "muted"))
+        top.addWidget(self.side)
+        top.addWidget(refresh)
+        top.addWidget(self.message, 2)
+        cmp_box = panel()
+        cl = QVBoxLayout(cmp_box)
+        row = QHBoxLayout()
+        row.addWidget(label("Before", "muted"))
+        row.addWidget(self.before, 1)
+        row.addWidget(label("After", "muted"))
+        row.addWidget(self.after, 1)
+        row.addWidget(compare)
+        cl.addLayout(row)
+        cl.addWidget(self.table)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.values_plot, 3)
+        layout.addWidget(self.extra_plot, 2)
+        layout.addWidget(cmp_box, 2)
+
+        self.movement.currentIndexChanged.connect(self._load_movement)
+        self.side.currentIndexChanged.connect(self._draw)
+
+    # ------------------------------------------------------------------ data
+
+    def refresh(self) -> None:
+        """Reload the profile's sessions and values from the store."""
+        profile = self.profile()
+        keep = self.movement.currentData()
+        self.movement.blockSignals(True)
+        self.movement.clear()
+        for combo in (self.before, self.after):
+            combo.clear()
+        if not profile:
+            self.movement.blockSignals(False)
+            self.message.setText("Choose a profile.")
+            return
+        records = self.store.progress(profile)
+        for name in measured_movements(records):
+            self.movement.addItem(MOVEMENTS[name].title, name)
+        sessions = self.store.sessions(profile)
+        for s in sessions:
+            self.before.addItem(session_label(s), s.id)
+            self.after.addItem(session_label(s), s.id)
+        if len(sessions) >= 2:
+            self.before.setCurrentIndex(len(sessions) - 2)
+            self.after.setCurrentIndex(len(sessions) - 1)
+        index = self.movement.findData(keep)
+        self.movement.setCurrentIndex(max(0, index))
+        self.movement.blockSignals(False)
+        n = len(sessions)
+        self.message.setText(
+            f"{profile}: {n} session{'s' if n != 1 else ''}" if n else f"{profile}: no sessions yet"
+        )
+        self._load_movement()
+        if len(sessions) >= 2:
+            self.compare()
+
+    def _load_movement(self) -> None:
+        profile, name = self.profile(), self.movement.currentData()
+        self.data = load_progress(self.store, profile, name) if profile and name else None
+        keep = self.side.currentData()
+        self.side.blockSignals(True)
+        self.side.clear()
+        if self.data is not None:
+            for side in self.data.sides:
+                self.side.addItem(side, side)
+            self.side.setCurrentIndex(max(0, self.side.findData(keep)))
+        self.side.blockSignals(False)
+        self._draw()
+
+    def _draw(self) -> None:
+        d, side = self.data, self.side.currentData()
+        if d is None or side is None:
+            for item in [*self.series.values(), *self.asym.values(), self.gap]:
+                item.setData([], [])
+            for lo, hi in self.band_edges.values():
+                lo.setData([], [])
+                hi.setData([], [])
+            return
+        dates: list[float] = []
+        for (mode, guided), item in self.series.items():
+            s = d.get(side, mode, guided)
+            item.setData(s.dates, s.values)
+            dates += s.dates.tolist()
+        x0, x1 = (min(dates) - DAY_S, max(dates) + DAY_S) if dates else (0.0, 1.0)
+        for mode, (lo, hi) in self.band_edges.items():
+            band = d.bands.get((side, mode))
+            if band is None or not math.isfinite(band.mdc_deg):
+                lo.setData([], [])
+                hi.setData([], [])
+                continue
+            xs = np.array([x0, x1])
+            lo.setData(xs, np.full(2, band.centre_deg - band.mdc_deg))
+            hi.setData(xs, np.full(2, band.centre_deg + band.mdc_deg))
+        for mode, item in self.asym.items():
+            s = d.asymmetry.get(mode)
+            item.setData(*(s.dates, s.values) if s is not None else ([], []))
+        g = d.effort_gap.get(side)
+        self.gap.setData(*(g.dates, g.values) if g is not None else ([], []))
+        self.values_plot.getPlotItem().setTitle(
+            f"{MOVEMENTS[d.movement].title}, {side}: range per session "
+            "(band: MDC95 around the first)",
+            color=theme.TEXT,
+            size="11pt",
+        )
+        for plot in (self.values_plot, self.extra_plot):
+            plot.getPlotItem().enableAutoRange()
+
+    def compare(self) -> None:
+        a, b = self.before.currentData(), self.after.currentData()
+        if a is None or b is None or a == b:
+            self.table.setRowCount(0)
+            return
+        rows = self.store.compare(a, b)
+        self.table.setRowCount(len(rows))
+        for i, r in enumerate(rows):
+            real = {True: "yes", False: "no (within noise)", None: "MDC unknown"}[r.exceeds_mdc]
+            cells = (
+                MOVEMENTS[r.movement].title,
+                r.side,
+                r.mode,
+                fmt_deg(r.a_deg),
+                fmt_deg(r.b_deg),
+                fmt_deg(r.change_deg, signed=True),
+                fmt_deg(r.mdc95_deg),
+                real,
+            )
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j >= 3:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if j == 7 and r.exceeds_mdc:
+                    item.setForeground(QBrush(QColor(theme.GOOD)))
+                self.table.setItem(i, j, item)

@@ -1,0 +1,61 @@
+"""Colours, sizes and the style sheet of the app: one place. Qt-free (plain strings).
+
+Colours are from the Tableau 10 palette (distinguishable with the common colour-vision
+deficiencies) on a dark, low-glare background; text is at least 4.5:1 contrast.
+"""
+
+from __future__ import annotations
+
+BACKGROUND = "#1d2126"
+PANEL = "#262b31"
+PANEL_BORDER = "#3a4048"
+TEXT = "#eceff1"
+MUTED = "#a9b1ba"
+ACCENT = "#4e9af1"
+
+SIDE_COLOURS = {"left": "#4e9af1", "right": "#f28e2b", "flexion": "#4e9af1", "extension": "#f28e2b"}
+MODE_COLOURS = {"effortless": "#59c36a", "active": "#e0556a"}
+CURRENT = "#eceff1"
+GOOD = "#59c36a"
+WARN = "#f2c94c"
+BAD = "#e0556a"
+
+FACE_COLOUR = "#7fdbff"
+BODY_COLOUR = "#ffd166"
+
+BIG_PT = 30  # current angles
+CUE_PT = 26  # guided cues
+COUNTDOWN_PT = 48
+
+STYLE = f"""
+QWidget {{ background: {BACKGROUND}; color: {TEXT}; font-size: 11pt; }}
+QTabWidget::pane {{ border: 1px solid {PANEL_BORDER}; }}
+QTabBar::tab {{ background: {PANEL}; color: {MUTED}; padding: 8px 18px; margin-right: 2px;
+  border-top-left-radius: 4px; border-top-right-radius: 4px; }}
+QTabBar::tab:selected {{ background: {PANEL_BORDER}; color: {TEXT}; }}
+QFrame#panel, QGroupBox {{ background: {PANEL}; border: 1px solid {PANEL_BORDER};
+  border-radius: 6px; }}
+QGroupBox {{ margin-top: 14px; padding-top: 6px; }}
+QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color: {MUTED}; }}
+QLabel {{ background: transparent; }}
+QLabel#muted {{ color: {MUTED}; }}
+QLabel#cue {{ font-size: {CUE_PT}pt; font-weight: 600; }}
+QLabel#big {{ font-size: {BIG_PT}pt; font-weight: 700; }}
+QLabel#countdown {{ font-size: {COUNTDOWN_PT}pt; font-weight: 700; color: {ACCENT}; }}
+QPushButton {{ background: {PANEL_BORDER}; border: 1px solid #4a525c; border-radius: 5px;
+  padding: 6px 14px; }}
+QPushButton:hover {{ background: #46505b; }}
+QPushButton:disabled {{ color: #6b737c; }}
+QPushButton#primary {{ background: {ACCENT}; color: #0d1117; font-weight: 600; }}
+QComboBox, QSpinBox, QDoubleSpinBox, QLineEdit {{ background: {PANEL}; border: 1px solid
+  {PANEL_BORDER}; border-radius: 4px; padding: 4px 6px; }}
+QProgressBar {{ background: {PANEL}; border: 1px solid {PANEL_BORDER}; border-radius: 5px;
+  text-align: center; height: 16px; }}
+QProgressBar::chunk {{ background: {ACCENT}; border-radius: 4px; }}
+QTableWidget {{ background: {PANEL}; gridline-color: {PANEL_BORDER}; }}
+QHeaderView::section {{ background: {PANEL_BORDER}; color: {TEXT}; padding: 4px;
+  border: none; }}
+QFrame#banner {{ background: #4a3b12; border: 1px solid {WARN}; border-radius: 6px; }}
+QFrame#offer {{ background: #173a24; border: 1px solid {GOOD}; border-radius: 6px; }}
+QStatusBar {{ color: {MUTED}; }}
+"""
