@@ -38,7 +38,8 @@ def machine() -> str:
         mp_version = "?"
     return (
         f"{cpu}, {os.cpu_count()} cores, {ram_gib:.0f} GiB RAM, "
-        f"Python {sys.version.split()[0]}, mediapipe {mp_version}"
+        f"Python {sys.version.split()[0]}, mediapipe {mp_version}; "
+        f"load average {os.getloadavg()[0]:.1f} at start (a shared machine: other work runs)"
     )
 
 
