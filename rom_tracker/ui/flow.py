@@ -177,6 +177,8 @@ class MeasureFlow:
         self.settings = dict(settings or {})
         self.protocol_dir = protocol_dir
         self.on_change = on_change
+        #: when the next session started (ISO-8601 with zone); None: now
+        self.started_at: str | None = None
         self.view = FlowView()
         self.plan: Plan | None = None
         self.runner: ProtocolRunner | None = None
@@ -325,6 +327,7 @@ class MeasureFlow:
                 models=self.models,
                 calibration={"neutral_deg": self._calibration or {}},
                 settings={**self.settings, "plan": self.plan.label},
+                started_at=self.started_at,
             )
         trial_id = self.store.add_trial(self.session_id, result)
         self.trial_ids.append(trial_id)

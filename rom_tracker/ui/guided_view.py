@@ -185,6 +185,8 @@ class GuidedView(QWidget):
         cl.addWidget(self.progress)
         side = panel()
         sl = QVBoxLayout(side)
+        self.measuring_label = label("", "muted", wrap=True)
+        sl.addWidget(self.measuring_label)
         sl.addWidget(self.gauge)
         sl.addStretch(1)
         buttons = QHBoxLayout()
@@ -300,11 +302,7 @@ class GuidedView(QWidget):
             self.step_label.setText(f"step {v.step_index + 1} of {v.n_steps}")
             self.saved_label.setText(f"{v.saved_trials} saved")
             self.cue.setText(v.cue)
-            step = v.step
-            measuring = step is not None and step.kind == "measure"
-            if measuring and (self.tracker is None or self.tracker.movement.name != step.movement):
-                self.tracker = RangeTracker(step.movement)
-                self.gauge.set_ranges(self.tracker.sides, SCALES.get(step.movement, 90.0))
+            self._show_measured(v)
             self.countdown.setText(
                 f"{math.ceil(v.countdown_s)}" if math.isfinite(v.countdown_s) else ""
             )
@@ -319,6 +317,23 @@ class GuidedView(QWidget):
             self.stack.setCurrentIndex(SETUP_PAGE)
         else:
             self.stack.setCurrentIndex(SETUP_PAGE)
+
+    def _show_measured(self, v: FlowView) -> None:
+        """The gauge follows the movement of this step, or of the next measure step."""
+        runner = self.flow.runner
+        steps = runner.protocol.steps[v.step_index :] if runner is not None else ()
+        step = next((s for s in steps if s.kind == "measure"), None)
+        if step is None:
+            self.measuring_label.setText("")
+            return
+        title = MOVEMENTS[step.movement].title
+        now = v.step is step
+        self.measuring_label.setText(
+            f"{'Now' if now else 'Next'}: {title.lower()}, {step.side} ({step.mode})"
+        )
+        if self.tracker is None or self.tracker.movement.name != step.movement:
+            self.tracker = RangeTracker(step.movement)
+            self.gauge.set_ranges(self.tracker.sides, SCALES.get(step.movement, 90.0))
 
     def _fill_results(self, rows: Sequence[SummaryRow]) -> None:
         self.table.setRowCount(len(rows))

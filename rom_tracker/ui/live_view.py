@@ -114,6 +114,8 @@ class LiveView(QWidget):
         rl.addWidget(self.gauge)
         rl.addSpacing(8)
         grid = QGridLayout()
+        grid.setHorizontalSpacing(14)
+        grid.setColumnMinimumWidth(2, 90)
         for i, (text, column) in enumerate(OTHER_ANGLES):
             value = label("–")
             value.setAlignment(Qt.AlignmentFlag.AlignRight)

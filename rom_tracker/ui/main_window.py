@@ -171,6 +171,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ the live feed
 
     def retry(self) -> None:
+        if self.banner.isVisible() and self.flow.view.phase == RUNNING:
+            self.flow.redo()  # the interrupted step starts again; completed trials are saved
         self.banner.setVisible(False)
         self.statusBar().showMessage(f"Opening {self.source}…")
         self.bridge.start(self.source)

@@ -31,12 +31,13 @@ from rom_tracker.ui.posture import (
     GOOD,
     HEAD_DOWN,
     MONITORING,
+    UNCALIBRATED,
     Baseline,
     PostureMonitor,
     PostureSettings,
     posture_metrics,
 )
-from rom_tracker.ui.widgets import VideoView
+from rom_tracker.ui.widgets import VideoView, fmt_deg
 
 STATUS_TEXT = {
     GOOD: ("Good posture", theme.GOOD),
@@ -72,7 +73,7 @@ class PostureView(QWidget):
         self.last_t = math.nan
 
         self.video = VideoView()
-        self.status = label("Calibrate first", "big")
+        self.status = label("Calibrate first", "status")
         self.status.setWordWrap(True)
         self.detail = label("", "muted", wrap=True)
         self.calibrate_button = QPushButton("Calibrate good posture")
@@ -152,6 +153,9 @@ class PostureView(QWidget):
         self.micro_pause.emit()
 
     def add_results(self, results: Sequence[LiveResult]) -> None:
+        if results and self.isVisible() and self.monitor.state.phase == UNCALIBRATED:
+            # opened for the first time: the person sits as they want to sit; calibrate
+            self.monitor.calibrate(results[0].t_s)
         was = self.monitor.state.phase
         for r in results:
             if math.isfinite(self.last_t) and r.t_s <= self.last_t:
@@ -186,9 +190,11 @@ class PostureView(QWidget):
             self._status(text, colour)
             parts = []
             if math.isfinite(st.pitch_change_deg):
-                parts.append(f"head pitch {st.pitch_change_deg:+.0f}° from calibration")
+                parts.append(
+                    f"head pitch {fmt_deg(st.pitch_change_deg, signed=True)} from calibration"
+                )
             if math.isfinite(st.neck_ratio_change):
-                parts.append(f"nose-to-shoulder height {100 * st.neck_ratio_change:+.0f}%")
+                parts.append(f"nose-to-shoulder height {round(100 * st.neck_ratio_change) + 0:+d}%")
             self.detail.setText(",  ".join(parts))
         else:
             self._status("Calibrate first", theme.MUTED)

@@ -40,6 +40,7 @@ QGroupBox::title {{ subcontrol-origin: margin; left: 10px; padding: 0 4px; color
 QLabel {{ background: transparent; }}
 QLabel#muted {{ color: {MUTED}; }}
 QLabel#cue {{ font-size: {CUE_PT}pt; font-weight: 600; }}
+QLabel#status {{ font-size: 20pt; font-weight: 700; }}
 QLabel#big {{ font-size: {BIG_PT}pt; font-weight: 700; }}
 QLabel#countdown {{ font-size: {COUNTDOWN_PT}pt; font-weight: 700; color: {ACCENT}; }}
 QPushButton {{ background: {PANEL_BORDER}; border: 1px solid #4a525c; border-radius: 5px;

@@ -27,6 +27,7 @@ REDRAW_MS = 33  # ~30 Hz
 def fmt_deg(value: float, signed: bool = False) -> str:
     if not math.isfinite(value):
         return "–"
+    value = round(value) + 0.0  # no "-0°"
     return f"{value:+.0f}°" if signed else f"{value:.0f}°"
 
 
@@ -158,7 +159,7 @@ class RangeGauge(QWidget):
             p.drawText(
                 QRectF(0, y + 24, label_w, 28),
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                fmt_deg(r.current_deg),
+                fmt_deg(max(0.0, r.current_deg) if math.isfinite(r.current_deg) else r.current_deg),
             )
             bar = QRectF(bar_x0, y + 8, bar_w, 18)
             p.setPen(Qt.PenStyle.NoPen)
