@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import cv2
+import numpy as np
 import pytest
 
 pytestmark = [pytest.mark.gui, pytest.mark.real, pytest.mark.slow]
@@ -101,3 +102,34 @@ def test_gui_on_xvfb_with_xcb(tmp_path: Path, shared_dir: Path, model_env: dict[
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Could not load the Qt platform plugin" not in done.stderr
     check_screenshot(png)
+
+
+def test_real_video_through_the_worker_threads(
+    qtbot, tmp_path: Path, shared_dir: Path, use_models: dict[str, str], settings
+) -> None:
+    """d12 played as if live through the real models on worker threads: the plot, the
+    gauge and the camera view fill; closing releases the source."""
+    from rom_tracker.store import Store
+    from rom_tracker.ui.bridge import LiveBridge
+    from rom_tracker.ui.main_window import MainWindow
+
+    video = shared_dir / "data" / "videos" / "faces" / "d12.mp4"
+    with Store.open(tmp_path / "db.sqlite3") as store:
+        window = MainWindow(store, settings, LiveBridge(), source=str(video), profile=None)
+        qtbot.addWidget(window)
+        window.show()
+        window.retry()
+        qtbot.waitUntil(lambda: window.results_seen >= 30, timeout=20_000)
+        window.live.plot.refresh()
+        _, y = window.live.plot.curves[0].getData()
+        finite = y[np.isfinite(y)]
+        print(
+            f"d12: {window.results_seen} results, neck rotation {finite.min():.1f}..{finite.max():.1f}"
+        )
+        assert finite.size >= 20
+        assert np.abs(finite).max() < 60  # a +-15 degree head turn, no wild values
+        assert window.live.video.frames_shown > 0
+        assert "fps" in window.live.stats.text() and "latency" in window.live.stats.text()
+        processor = window.bridge.processor
+        window.close()
+        assert processor.reader.released.wait(5.0)
