@@ -16,6 +16,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import numpy as np
@@ -185,6 +186,7 @@ class MeasureFlow:
         self.session_id: int | None = None
         self.trial_ids: list[int] = []
         self._offset = 0.0
+        self._first_t = math.nan
         self._last_t = -math.inf
         self._step_t0 = math.nan
         self._progress_t = -math.inf
@@ -203,6 +205,7 @@ class MeasureFlow:
         self.session_id, self.trial_ids = None, []
         self._calibration, self._neutral = None, []
         self._step_t0 = math.nan
+        self._first_t = math.nan
         self.view = FlowView(phase=RUNNING, title=protocol.title, n_steps=len(protocol.steps))
         self.view.step_index, self.view.step = 0, protocol.steps[0]
         self.view.cue = protocol.steps[0].cue
@@ -219,6 +222,8 @@ class MeasureFlow:
             self._offset = self._last_t + _RESUME_GAP_S - float(t_s)
             t = self._last_t + _RESUME_GAP_S
         self._last_t = t
+        if not math.isfinite(self._first_t):
+            self._first_t = t
         events = self.runner.redo() if restarted else []
         events += self.runner.update(t, angles)
         step = self.runner.step
@@ -308,6 +313,13 @@ class MeasureFlow:
         else:
             v.countdown_s = math.nan
 
+    def _ended_at(self) -> str | None:
+        """A dated session ends as long after its start as the stream ran; else now."""
+        if self.started_at is None or not math.isfinite(self._last_t - self._first_t):
+            return None
+        start = datetime.fromisoformat(self.started_at)
+        return (start + timedelta(seconds=self._last_t - self._first_t)).isoformat()
+
     def _capture_calibration(self) -> None:
         if self._calibration is not None or not self._neutral or self.runner is None:
             return
@@ -337,7 +349,7 @@ class MeasureFlow:
     def _finish(self, *, cancelled: bool) -> Notice:
         v = self.view
         if self.session_id is not None:
-            self.store.end_session(self.session_id)
+            self.store.end_session(self.session_id, ended_at=self._ended_at())
         v.progress, v.countdown_s = 0.0, math.nan
         if cancelled:
             v.phase = CANCELLED

@@ -153,3 +153,16 @@ def test_unknown_profile_fails_at_start(store: Store) -> None:
 
     with pytest.raises(UsageError, match="no profile"):
         MeasureFlow(store).start(Plan("nobody", movement="neck_rotation"))
+
+
+def test_a_dated_session_keeps_its_date_and_duration(store: Store) -> None:
+    flow = MeasureFlow(store)
+    flow.started_at = "2026-03-02T08:30:00+00:00"
+    flow.start(Plan("alex", movement="neck_rotation", mode="effortless"))
+    values = neck_rotation_session(40.0, 35.0)
+    for t, v in zip(times(values.size), values, strict=True):
+        flow.feed(float(t), {"neck_rotation_deg": float(v)})
+    assert flow.view.phase == RESULTS
+    session = store.session(flow.session_id)
+    assert session.started_at == "2026-03-02T08:30:00.000Z"
+    assert session.ended_at is not None and session.ended_at.startswith("2026-03-02T08:30:")
