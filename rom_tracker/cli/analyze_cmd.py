@@ -44,6 +44,31 @@ def add_model_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_measure_options(parser: argparse.ArgumentParser) -> None:
+    """How angles are measured: neutral, camera geometry, filtering (docs/conventions.md)."""
+    parser.add_argument(
+        "--neutral",
+        default="off",
+        metavar="off|still|first:Ns",
+        help="head angles relative to a neutral: the first still period (still) or the "
+        "first N seconds (e.g. first:2s); default off (relative to the camera)",
+    )
+    parser.add_argument(
+        "--camera",
+        default="auto",
+        metavar="auto|none|FILE",
+        help="camera for the off-axis head correction: a calibration TOML "
+        "(calibration/README.md); auto = the default 65 deg webcam for videos, none for "
+        "photos (default: auto)",
+    )
+    parser.add_argument(
+        "--no-filter",
+        dest="filtered",
+        action="store_false",
+        help="do not write the filtered *_deg_filt columns for videos",
+    )
+
+
 def resolve_models(args: argparse.Namespace, what: What) -> ModelPaths:
     if not 0.0 < args.min_confidence <= 1.0:
         raise UsageError(
@@ -86,6 +111,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--what", choices=WHAT_CHOICES, default="all", help="which angles (default: all)"
     )
+    add_measure_options(p)
     add_model_options(p)
     p.set_defaults(func=run)
 
@@ -110,8 +136,14 @@ def analyze_inputs(args: argparse.Namespace) -> int:
     _check_stems(args.inputs)
     models = resolve_models(args, args.what)
     settings = AnalyzeSettings(
-        what=args.what, pose_model=args.model, min_confidence=args.min_confidence
+        what=args.what,
+        pose_model=args.model,
+        min_confidence=args.min_confidence,
+        neutral=getattr(args, "neutral", "off"),
+        camera=getattr(args, "camera", "auto"),
+        filtered=getattr(args, "filtered", True),
     )
+    settings.neutral_spec()  # a bad --neutral is a usage error before any model runs
     status = 0
     for spec in args.inputs:
         try:

@@ -107,7 +107,15 @@ WORLD_COLUMNS = (
     "knee_flexion_left_deg",
     "knee_flexion_right_deg",
 )
-IMAGE_COLUMNS = ("trunk_lean_2d_deg", "hip_flexion_2d_left_deg", "hip_flexion_2d_right_deg")
+IMAGE_COLUMNS = (
+    "trunk_lean_2d_deg",
+    "hip_flexion_2d_left_deg",
+    "hip_flexion_2d_right_deg",
+    "hip_abduction_2d_left_deg",
+    "hip_abduction_2d_right_deg",
+    "knee_flexion_2d_left_deg",
+    "knee_flexion_2d_right_deg",
+)
 BODY_COLUMNS = WORLD_COLUMNS + IMAGE_COLUMNS
 
 _WORLD_USED = (
@@ -121,7 +129,7 @@ _IMAGE_USED = (
     P.RIGHT_EAR,
     P.LEFT_SHOULDER,
     P.RIGHT_SHOULDER,
-    *(i for leg in LEGS for i in (leg.hip, leg.knee, leg.heel, leg.toe)),
+    *(i for leg in LEGS for i in (leg.hip, leg.knee, leg.ankle, leg.heel, leg.toe)),
 )
 
 #: World-frame axes: image right, camera "up" (world y points down), away from the camera.
@@ -131,10 +139,17 @@ _Z = np.array([0.0, 0.0, 1.0])
 _UP_IMAGE = np.array([0.0, -1.0])  # pixel y grows downward
 
 
-def _take(name: str, xyz: npt.ArrayLike, used: tuple[int, ...], ndim: int = 3) -> dict[int, Array]:
-    """Check ``(T, 33, 3)``, then copy only the landmarks in ``used`` (inf -> NaN)."""
+def _take(
+    name: str,
+    xyz: npt.ArrayLike,
+    used: tuple[int, ...],
+    ndim: int = 3,
+    unseen: npt.NDArray[np.bool_] | None = None,
+) -> dict[int, Array]:
+    """Check ``(T, 33, 3)``, then copy only the landmarks in ``used`` (inf -> NaN; NaN where
+    ``unseen`` (T, 33) is True)."""
     arr = check_shape(name, xyz, (None, N_POSE_LANDMARKS, 3))
-    return dict(zip((int(i) for i in used), points(arr, used, ndim), strict=True))
+    return dict(zip((int(i) for i in used), points(arr, used, ndim, unseen), strict=True))
 
 
 @dataclass(frozen=True)
@@ -158,9 +173,12 @@ def trunk_frame(
     return TrunkFrame(up=up, forward=forward, left=cross(up, forward))
 
 
-def world_angles(world_xyz: npt.ArrayLike) -> dict[str, Array]:
-    """The 3D columns (``WORLD_COLUMNS``) from pose world landmarks ``(T, 33, 3)``."""
-    pt = _take("world_xyz", world_xyz, _WORLD_USED)
+def world_angles(
+    world_xyz: npt.ArrayLike, *, unseen: npt.NDArray[np.bool_] | None = None
+) -> dict[str, Array]:
+    """The 3D columns (``WORLD_COLUMNS``) from pose world landmarks ``(T, 33, 3)``;
+    ``unseen`` (T, 33): landmarks to treat as not seen (NaN)."""
+    pt = _take("world_xyz", world_xyz, _WORLD_USED, unseen=unseen)
     ls, rs = pt[P.LEFT_SHOULDER], pt[P.RIGHT_SHOULDER]
     frame = trunk_frame(ls, rs, pt[P.LEFT_HIP], pt[P.RIGHT_HIP])
     out = {
@@ -209,16 +227,19 @@ def image_angles(
     size: ImageSize | tuple[float, float],
     *,
     facing: npt.ArrayLike | None = None,
+    unseen: npt.NDArray[np.bool_] | None = None,
 ) -> dict[str, Array]:
     """The 2D columns (``IMAGE_COLUMNS``) from normalised image landmarks ``(T, 33, 3)``.
 
     ``size``: (width, height) in pixels, so that angles are not distorted by the aspect
     ratio. ``facing``: +1 if the subject faces image right, -1 image left (scalar or
-    ``(T,)``); None infers it per frame (:func:`facing_2d`). Hip flexion in 2D is only
-    meaningful in a true side view; ``z`` is ignored.
+    ``(T,)``); None infers it per frame (:func:`facing_2d`). Hip flexion and knee flexion
+    in 2D are only meaningful in a side view, hip abduction in 2D in a front or back view
+    (its outward direction is the image direction from the other hip, made perpendicular
+    to the trunk line, so it needs no facing); ``z`` is ignored.
     """
     scale = _pixel_scale(size)
-    pt = _take("image_xyz", image_xyz, _IMAGE_USED, ndim=2)
+    pt = _take("image_xyz", image_xyz, _IMAGE_USED, ndim=2, unseen=unseen)
     for xy in pt.values():
         np.multiply(xy, scale, out=xy)  # our own copy: normalised -> pixels
     up = normalize(
@@ -237,11 +258,17 @@ def image_angles(
             )
         sign = np.broadcast_to(np.where(np.isin(given, (-1.0, 1.0)), given, np.nan), up.shape[:1])
     forward = perpendicular * sign[:, None]
+    pelvis = pt[P.LEFT_HIP] - pt[P.RIGHT_HIP]
+    left = normalize(pelvis - dot(pelvis, up)[:, None] * up)
     out = {"trunk_lean_2d_deg": angle_between(up, _UP_IMAGE)}
     for leg in LEGS:
         thigh = pt[leg.knee] - pt[leg.hip]
         out[f"hip_flexion_2d_{leg.side}_deg"] = signed_angle_in_plane(thigh, -up, forward)
-    return out
+        out[f"hip_abduction_2d_{leg.side}_deg"] = signed_angle_in_plane(
+            thigh, -up, leg.outward * left
+        )
+        out[f"knee_flexion_2d_{leg.side}_deg"] = angle_between(thigh, pt[leg.ankle] - pt[leg.knee])
+    return {name: out[name] for name in IMAGE_COLUMNS}
 
 
 def body_angles(
@@ -250,6 +277,7 @@ def body_angles(
     size: ImageSize | tuple[float, float] | None = None,
     *,
     facing: npt.ArrayLike | None = None,
+    unseen: npt.NDArray[np.bool_] | None = None,
 ) -> dict[str, Array]:
     """All body columns (``BODY_COLUMNS``), each ``(T,)`` float64, NaN where undefined.
 
@@ -257,14 +285,14 @@ def body_angles(
     landmarks ``(T, 33, 3)``) with ``size`` (width, height in pixels) gives the 2D
     columns; without them those columns are all NaN.
     """
-    out = world_angles(world_xyz)
+    out = world_angles(world_xyz, unseen=unseen)
     n = next(iter(out.values())).shape[0]
     if image_xyz is None:
         out.update({name: np.full(n, np.nan) for name in IMAGE_COLUMNS})
         return out
     if size is None:
         raise ValueError("size: expected (width, height) in pixels with image_xyz, got None")
-    image = image_angles(image_xyz, size, facing=facing)
+    image = image_angles(image_xyz, size, facing=facing, unseen=unseen)
     m = next(iter(image.values())).shape[0]
     if m != n:
         raise ValueError(f"image_xyz: expected {n} frames (as world_xyz), got {m}")

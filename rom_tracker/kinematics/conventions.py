@@ -40,6 +40,20 @@ _SAGITTAL = (
     "(mid-hip -> mid-shoulder) and forward = unit((left hip - right hip) x up); "
     "angle from -up, positive toward forward"
 )
+_PIXELS = "pose image landmarks in pixels (x * width, y * height)"
+_SIDE_BLEND = (
+    "3D world value; within 30 deg of a side view (|view_angle_deg| = 90) the 2D image "
+    "value is blended in with weight 1 - ||view| - 90| / 30 "
+    "(rom_tracker/kinematics/views.py)"
+)
+_FRONT_BLEND = (
+    "3D world value; within 30 deg of a front or back view (view_angle_deg 0 or 180) the "
+    "2D image value is blended in with weight 1 - (degrees from that view) / 30"
+)
+_HIP_ZERO = "thigh in line with the trunk (hip -> knee anti-parallel to mid-hip -> mid-shoulder)"
+_HIP_POSITIVE = "flexion (thigh forward); negative = extension (thigh behind the trunk line)"
+_ABD_POSITIVE = "abduction (thigh away from the midline); negative = adduction"
+_KNEE_POSITIVE = "flexion (unsigned): angle between thigh (hip -> knee) and shank (knee -> ankle)"
 
 
 def _leg_rows(side: str, hip: int, knee: int, ankle: int) -> tuple[AngleConvention, ...]:
@@ -47,8 +61,39 @@ def _leg_rows(side: str, hip: int, knee: int, ankle: int) -> tuple[AngleConventi
         AngleConvention(
             f"hip_flexion_{side}_deg",
             "deg",
-            "thigh in line with the trunk (hip -> knee anti-parallel to mid-hip -> mid-shoulder)",
-            "flexion (thigh forward); negative = extension (thigh behind the trunk line)",
+            _HIP_ZERO,
+            _HIP_POSITIVE,
+            _SIGNED,
+            f"best estimate: hip_flexion_3d_{side}_deg, {_SIDE_BLEND}; relative to the trunk "
+            "line, not the pelvis (MediaPipe has no pelvic landmarks to give pelvic tilt)",
+        ),
+        AngleConvention(
+            f"hip_abduction_{side}_deg",
+            "deg",
+            "thigh in line with the trunk in the frontal plane",
+            _ABD_POSITIVE,
+            _SIGNED,
+            f"best estimate: hip_abduction_3d_{side}_deg, {_FRONT_BLEND}; only meaningful with "
+            "the hip near extension",
+        ),
+        AngleConvention(
+            f"knee_flexion_{side}_deg",
+            "deg",
+            "straight leg",
+            _KNEE_POSITIVE,
+            _UNSIGNED,
+            f"best estimate: knee_flexion_3d_{side}_deg, {_SIDE_BLEND}",
+        ),
+    )
+
+
+def _leg_source_rows(side: str, hip: int, knee: int, ankle: int) -> tuple[AngleConvention, ...]:
+    return (
+        AngleConvention(
+            f"hip_flexion_3d_{side}_deg",
+            "deg",
+            _HIP_ZERO,
+            _HIP_POSITIVE,
             _SIGNED,
             f"{_TRUNK}, knee {knee}: {_SAGITTAL}",
         ),
@@ -58,59 +103,88 @@ def _leg_rows(side: str, hip: int, knee: int, ankle: int) -> tuple[AngleConventi
             "thigh in line with the trunk in the image",
             "flexion (thigh toward the side the subject faces); negative = extension",
             _SIGNED,
-            f"pose image landmarks in pixels (x * width, y * height), hip {hip}, knee {knee}; "
-            "true side views only; forward = the trunk-line perpendicular on the side of the "
-            "nose (0) relative to the mid-ear (7, 8) and of the toes (31, 32) relative to the "
-            "heels (29, 30), per frame",
+            f"{_PIXELS}, hip {hip}, knee {knee}; side views only; forward = the trunk-line "
+            "perpendicular on the side of the nose (0) relative to the mid-ear (7, 8) and of "
+            "the toes (31, 32) relative to the heels (29, 30), per frame",
         ),
         AngleConvention(
-            f"hip_abduction_{side}_deg",
+            f"hip_abduction_3d_{side}_deg",
             "deg",
             "thigh in line with the trunk in the frontal plane",
-            "abduction (thigh away from the midline); negative = adduction",
+            _ABD_POSITIVE,
             _SIGNED,
             f"{_TRUNK}, knee {knee}: thigh projected on the frontal plane spanned by trunk up "
             "and the pelvis axis made perpendicular to it; angle from -up",
         ),
         AngleConvention(
-            f"knee_flexion_{side}_deg",
+            f"hip_abduction_2d_{side}_deg",
+            "deg",
+            "thigh in line with the trunk in the image",
+            "abduction (thigh toward the image side of this hip, away from the other hip); "
+            "negative = adduction",
+            _SIGNED,
+            f"{_PIXELS}, hips 23, 24, knee {knee}; front or back views only; angle from the "
+            "image trunk line (-up) toward this hip's side of the pelvis line made "
+            "perpendicular to the trunk line",
+        ),
+        AngleConvention(
+            f"knee_flexion_3d_{side}_deg",
             "deg",
             "straight leg",
-            "flexion (unsigned): angle between thigh (hip -> knee) and shank (knee -> ankle)",
+            _KNEE_POSITIVE,
             _UNSIGNED,
             f"pose world landmarks hip {hip}, knee {knee}, ankle {ankle}",
+        ),
+        AngleConvention(
+            f"knee_flexion_2d_{side}_deg",
+            "deg",
+            "straight leg in the image",
+            _KNEE_POSITIVE + " in the image",
+            _UNSIGNED,
+            f"{_PIXELS}, hip {hip}, knee {knee}, ankle {ankle}; side views only",
         ),
     )
 
 
-CONVENTIONS: tuple[AngleConvention, ...] = (
+_FACE_MATRIX = (
+    "face transformation matrix, rotation part (one Gram-Schmidt step); "
+    "R = Ry(yaw) Rx(pitch) Rz(-roll), intrinsic y-x'-z'', "
+    "camera frame x right, y up, z toward the viewer"
+)
+_HEAD_OPTIONS = (
+    "with a camera (analyze --camera), corrected for the head sitting off the optical axis; "
+    "with a neutral (analyze --neutral), relative to the neutral head: R_rel = N^T R"
+)
+
+_ROWS: tuple[AngleConvention, ...] = (
     AngleConvention(
         "head_yaw_deg",
         "deg",
-        "facing the camera (face normal along the camera's line of sight)",
+        "facing the camera (face normal along the camera's line of sight), or the neutral",
         "head turned to the subject's own left (face moves toward image right)",
         _SIGNED,
-        "face transformation matrix, rotation part (one Gram-Schmidt step); "
-        "R = Ry(yaw) Rx(pitch) Rz(-roll), intrinsic y-x'-z'', "
-        "camera frame x right, y up, z toward the viewer",
+        "head_yaw_face_deg near the front, head_yaw_pose_deg where the face is lost, "
+        "blended by confidence in between (rom_tracker/kinematics/fusion.py); "
+        "head_source says which, head_confidence how sure",
     ),
     AngleConvention(
         "head_pitch_deg",
         "deg",
-        "face normal level with the camera's horizontal plane",
+        "face normal level with the camera's horizontal plane, or the neutral",
         "flexion, chin down (face normal toward image down); negative = extension",
         "[-90, 90]",
-        "face transformation matrix, second angle of the same decomposition",
+        f"second angle of the decomposition of head_yaw_face_deg; {_HEAD_OPTIONS}; "
+        "nan where no face is seen",
     ),
     AngleConvention(
         "head_roll_deg",
         "deg",
-        "head upright relative to the camera",
+        "head upright relative to the camera, or the neutral",
         "lateral flexion to the subject's left (left ear toward left shoulder; "
         "top of the head toward image right)",
         _SIGNED,
-        "face transformation matrix, third angle of the same decomposition "
-        "(0 when pitch is +-90: gimbal lock)",
+        "third angle of the same decomposition (0 when pitch is +-90: gimbal lock); "
+        "nan where no face is seen",
     ),
     AngleConvention(
         "neck_rotation_deg",
@@ -123,12 +197,44 @@ CONVENTIONS: tuple[AngleConvention, ...] = (
     AngleConvention(
         "trunk_yaw_deg",
         "deg",
-        "shoulder line parallel to the image plane, subject facing the camera",
+        "shoulder line parallel to the image plane, subject facing the camera (or as at the "
+        "neutral)",
         "trunk turned to the subject's own left (left shoulder away from the camera)",
         _SIGNED,
         "pose world landmarks: left shoulder (11) - right shoulder (12) in the x-z plane, "
-        "atan2(dz, dx)",
+        "atan2(dz, dx); nan where implausible: |trunk yaw| > 90 while a face is seen, or "
+        "more than 100 from the head yaw",
     ),
+    AngleConvention(
+        "head_confidence",
+        "1",
+        "no head reading",
+        "more confidence in head_yaw_deg (1 = face matrix within 45 deg of the front)",
+        "[0, 1]",
+        "1 - (1 - face confidence)(1 - pose confidence) over the readings used "
+        "(rom_tracker/kinematics/fusion.py)",
+    ),
+    AngleConvention(
+        "head_yaw_face_deg",
+        "deg",
+        "as head_yaw_deg",
+        "as head_yaw_deg",
+        _SIGNED,
+        f"{_FACE_MATRIX}; {_HEAD_OPTIONS}",
+    ),
+    AngleConvention(
+        "head_yaw_pose_deg",
+        "deg",
+        "as head_yaw_deg",
+        "as head_yaw_deg",
+        _SIGNED,
+        "pose image landmarks: atan2(gain * o + offset * s, s), s = left ear - right ear "
+        "(7, 8), o = mean of nose (0), mid-eye (2, 5), mid-mouth (9, 10) - mid-ear, along "
+        "image x in pixels; gain and offset fitted onto head_yaw_face_deg of the same "
+        "recording (videos), or 1.1 and 0 (photos); nan where the nose or both ears are unseen",
+    ),
+    *_leg_rows("left", 23, 25, 27),
+    *_leg_rows("right", 24, 26, 28),
     AngleConvention(
         "trunk_lean_deg",
         "deg",
@@ -138,6 +244,18 @@ CONVENTIONS: tuple[AngleConvention, ...] = (
         _TRUNK,
     ),
     AngleConvention(
+        "view_angle_deg",
+        "deg",
+        "front view: the subject faces the camera",
+        "the subject's right side toward the camera (turned to their own left); +-90 = side "
+        "view, 180 = back view",
+        _SIGNED,
+        "pose world landmarks: mean of the unit pelvis (23 - 24) and shoulder (11 - 12) "
+        "lines in the x-z plane, atan2(dz, dx)",
+    ),
+    *_leg_source_rows("left", 23, 25, 27),
+    *_leg_source_rows("right", 24, 26, 28),
+    AngleConvention(
         "trunk_lean_2d_deg",
         "deg",
         "trunk line (mid-hip -> mid-shoulder) pointing to image up",
@@ -145,9 +263,39 @@ CONVENTIONS: tuple[AngleConvention, ...] = (
         _UNSIGNED,
         "pose image landmarks 11, 12, 23, 24 in pixels",
     ),
-    *_leg_rows("left", 23, 25, 27),
-    *_leg_rows("right", 24, 26, 28),
 )
+
+_SIDES = ("left", "right")
+_LEG_ANGLES = ("hip_flexion", "hip_abduction", "knee_flexion")
+#: The order of the columns (the angle table's: ``rom_tracker.kinematics.table``).
+COLUMN_ORDER: tuple[str, ...] = (
+    "head_yaw_deg",
+    "head_pitch_deg",
+    "head_roll_deg",
+    "neck_rotation_deg",
+    "trunk_yaw_deg",
+    "head_confidence",
+    "head_yaw_face_deg",
+    "head_yaw_pose_deg",
+    *(f"{a}_{s}_deg" for a in _LEG_ANGLES for s in _SIDES),
+    "trunk_lean_deg",
+    "hip_flexion_2d_left_deg",
+    "hip_flexion_2d_right_deg",
+    "trunk_lean_2d_deg",
+    "view_angle_deg",
+    *(
+        name
+        for s in _SIDES
+        for a in _LEG_ANGLES
+        for k in ("3d", "2d")
+        if (name := f"{a}_{k}_{s}_deg") != f"hip_flexion_2d_{s}_deg"
+    ),
+)
+CONVENTIONS: tuple[AngleConvention, ...] = tuple(
+    next(row for row in _ROWS if row.name == name) for name in COLUMN_ORDER
+)
+if len(CONVENTIONS) != len(_ROWS):
+    raise RuntimeError("conventions: every row must appear in COLUMN_ORDER exactly once")
 
 #: Column name -> convention (read-only).
 BY_NAME = MappingProxyType({c.name: c for c in CONVENTIONS})
@@ -185,6 +333,7 @@ def csv_header_notes(columns: Iterable[str] | None = None) -> list[str]:
 
 __all__ = [
     "BY_NAME",
+    "COLUMN_ORDER",
     "CONVENTIONS",
     "CONVENTIONS_DOC",
     "TABLE_BEGIN",

@@ -61,12 +61,18 @@ def from_components(*components: Array) -> Array:
 _BLOCK = 4096
 
 
-def points(values: np.ndarray, indices: Sequence[int], ndim: int | None = None) -> list[Array]:
+def points(
+    values: np.ndarray,
+    indices: Sequence[int],
+    ndim: int | None = None,
+    unseen: npt.NDArray[np.bool_] | None = None,
+) -> list[Array]:
     """Landmarks ``indices`` of ``(T, N, d)`` as vectors ``(T, ndim)``, float64, inf -> NaN.
 
-    ``ndim`` keeps the first components only (2: x, y); default all ``d``. Copies only
-    what is asked for, into component planes (each ``[:, i]`` is contiguous), block by
-    block of frames: several times faster than one transposing copy.
+    ``ndim`` keeps the first components only (2: x, y); default all ``d``. ``unseen``:
+    ``(T, N)`` True where a landmark was not seen; those become NaN. Copies only what is
+    asked for, into component planes (each ``[:, i]`` is contiguous), block by block of
+    frames: several times faster than one transposing copy.
     """
     idx = list(indices)
     n, dims = values.shape[0], values.shape[2] if ndim is None else ndim
@@ -76,6 +82,12 @@ def points(values: np.ndarray, indices: Sequence[int], ndim: int | None = None) 
         planes[:, :, start : start + _BLOCK] = block.transpose(1, 2, 0)
     if np.isinf(planes).any():
         planes[np.isinf(planes)] = np.nan
+    if unseen is not None:
+        hidden = np.asarray(unseen, dtype=bool)
+        if hidden.shape != values.shape[:2]:
+            raise ValueError(f"unseen: expected shape {values.shape[:2]}, got {hidden.shape}")
+        for k, i in enumerate(idx):
+            planes[k][:, hidden[:, i]] = np.nan
     return [np.moveaxis(p, 0, -1) for p in planes]
 
 
@@ -158,7 +170,13 @@ def wrap_deg(angle: npt.ArrayLike) -> Array:
     """Wrap degrees into (-180, 180]; NaN stays NaN."""
     a = np.asarray(angle, dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        return np.where(np.isfinite(a), 180.0 - np.mod(180.0 - a, 360.0), np.nan)
+        outside = ~((a > -180.0) & (a <= 180.0))  # NaN and inf land here too
+        if not outside.any():
+            return a.copy()
+        out = np.array(a, dtype=np.float64)
+        far = a[outside]
+        out[outside] = np.where(np.isfinite(far), 180.0 - np.mod(180.0 - far, 360.0), np.nan)
+    return out
 
 
 def midpoint(a: Array, b: Array) -> Array:

@@ -48,7 +48,7 @@ def _planes(name: str, rotation: npt.ArrayLike) -> Array:
     return finite_float(np.ascontiguousarray(np.moveaxis(r, 0, -1)))
 
 
-def _orthonormal_planes(b: Array) -> Array:
+def orthonormal_planes(b: Array) -> Array:
     """Nearest-rotation estimate of planes ``(3, 3, T)`` by one Gram-Schmidt step.
 
     The face normal (third column) is kept in direction; the first column is made
@@ -80,20 +80,36 @@ def _orthonormal_planes(b: Array) -> Array:
     return out
 
 
-def rotation_part(matrix: npt.ArrayLike) -> Array:
-    """Nearest rotation to the 3x3 block of ``(T, 4, 4)`` or ``(T, 3, 3)`` matrices.
-
-    Orthonormalised by one Gram-Schmidt step (see :func:`_orthonormal_planes`), which
-    removes any scale. Frames that are not finite, are (nearly) singular, or are
-    reflections (``det <= 0``) become all-NaN.
-    """
+def matrix_planes(matrix: npt.ArrayLike) -> Array:
+    """Rotation planes ``(3, 3, T)`` (see :func:`orthonormal_planes`) of ``(T, 4, 4)`` or
+    ``(T, 3, 3)`` matrices."""
     m = np.asarray(matrix)
     if m.ndim != 3 or m.shape[1:] not in ((4, 4), (3, 3)):
         raise ValueError(f"matrix: expected shape (T, 4, 4) or (T, 3, 3), got {m.shape}")
-    return np.moveaxis(_orthonormal_planes(_planes("matrix", m[:, :3, :3])), -1, 0)
+    return orthonormal_planes(_planes("matrix", m[:, :3, :3]))
 
 
-def _angles_from_planes(r: Array) -> tuple[Array, Array, Array]:
+def rotation_planes(rotation: npt.ArrayLike) -> Array:
+    """``(T, 3, 3)`` rotations as component planes ``(3, 3, T)`` float64 (no orthonormalising)."""
+    return _planes("rotation", rotation)
+
+
+def angles_dict(planes: Array) -> dict[str, Array]:
+    """``HEAD_COLUMNS`` from rotation planes ``(3, 3, T)``."""
+    return dict(zip(HEAD_COLUMNS, angles_from_planes(planes), strict=True))
+
+
+def rotation_part(matrix: npt.ArrayLike) -> Array:
+    """Nearest rotation to the 3x3 block of ``(T, 4, 4)`` or ``(T, 3, 3)`` matrices.
+
+    Orthonormalised by one Gram-Schmidt step (see :func:`orthonormal_planes`), which
+    removes any scale. Frames that are not finite, are (nearly) singular, or are
+    reflections (``det <= 0``) become all-NaN.
+    """
+    return np.moveaxis(matrix_planes(matrix), -1, 0)
+
+
+def angles_from_planes(r: Array) -> tuple[Array, Array, Array]:
     """``(yaw, pitch, roll)`` degrees from rotation planes ``(3, 3, T)``."""
     # Face normal (third column) = Ry(a) Rx(b) e_z = (cos b sin a, -sin b, cos b cos a).
     # Second row = (cos b sin c, cos b cos c, -sin b).
@@ -118,7 +134,7 @@ def head_angles_from_rotation(rotation: npt.ArrayLike) -> tuple[Array, Array, Ar
     ``rotation`` should be a rotation (see :func:`rotation_part` for raw matrices); a
     uniform scale does not change the result. NaN frames give NaN angles.
     """
-    return _angles_from_planes(_planes("rotation", rotation))
+    return angles_from_planes(_planes("rotation", rotation))
 
 
 def _axis_rotations(angle_rad: Array, axis: int) -> Array:
@@ -158,11 +174,7 @@ def head_angles(matrix: npt.ArrayLike) -> dict[str, Array]:
     Returns ``head_yaw_deg``, ``head_pitch_deg``, ``head_roll_deg``, each ``(T,)``
     float64; NaN where the matrix is missing or degenerate.
     """
-    m = np.asarray(matrix)
-    if m.ndim != 3 or m.shape[1:] not in ((4, 4), (3, 3)):
-        raise ValueError(f"matrix: expected shape (T, 4, 4) or (T, 3, 3), got {m.shape}")
-    yaw, pitch, roll = _angles_from_planes(_orthonormal_planes(_planes("matrix", m[:, :3, :3])))
-    return dict(zip(HEAD_COLUMNS, (yaw, pitch, roll), strict=True))
+    return angles_dict(matrix_planes(matrix))
 
 
 def neck_rotation(head_yaw: npt.ArrayLike, trunk_yaw: npt.ArrayLike) -> Array:
@@ -178,12 +190,50 @@ def neck_rotation(head_yaw: npt.ArrayLike, trunk_yaw: npt.ArrayLike) -> Array:
     return np.where(np.isfinite(diff), diff, np.nan)
 
 
+#: A face the landmarker sees within this yaw means the trunk faces the camera (degrees).
+FRONTAL_FACE_DEG = 75.0
+#: Beyond this |head yaw - trunk yaw| (the neck turns about 70-90 degrees each way) the
+#: trunk yaw is taken as a mistake of the pose model (degrees).
+MAX_NECK_ROTATION_DEG = 100.0
+
+
+def plausible_trunk_yaw(
+    trunk_yaw: npt.ArrayLike, face_yaw: npt.ArrayLike, head_yaw: npt.ArrayLike
+) -> Array:
+    """``trunk_yaw`` (T,) with implausible readings set to NaN.
+
+    The shoulders' world depth from the pose model is noisy, and the model sometimes takes
+    a front view for a back view (trunk yaw near 180). A reading is dropped where a face is
+    seen within ``FRONTAL_FACE_DEG`` of the camera yet ``|trunk_yaw| > 90`` (the chest
+    cannot face away while the face is seen from the front), or where
+    ``|head_yaw - trunk_yaw| > MAX_NECK_ROTATION_DEG``.
+    """
+    trunk = np.asarray(trunk_yaw, dtype=np.float64)
+    face = np.asarray(face_yaw, dtype=np.float64)
+    head = np.asarray(head_yaw, dtype=np.float64)
+    if not trunk.shape == face.shape == head.shape:
+        raise ValueError(
+            f"trunk_yaw, face_yaw, head_yaw: expected equal shapes, got "
+            f"{trunk.shape}, {face.shape}, {head.shape}"
+        )
+    with np.errstate(invalid="ignore"):
+        backwards = (np.abs(face) <= FRONTAL_FACE_DEG) & (np.abs(trunk) > 90.0)
+        too_far = np.abs(wrap_deg(head - trunk)) > MAX_NECK_ROTATION_DEG
+    return np.where(backwards | too_far, np.nan, trunk)
+
+
 __all__ = [
     "EULER_SIGNS",
     "HEAD_COLUMNS",
+    "angles_dict",
+    "angles_from_planes",
     "head_angles",
     "head_angles_from_rotation",
+    "matrix_planes",
     "neck_rotation",
+    "orthonormal_planes",
+    "plausible_trunk_yaw",
     "rotation_from_head_angles",
     "rotation_part",
+    "rotation_planes",
 ]

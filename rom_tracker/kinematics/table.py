@@ -1,17 +1,45 @@
 """All angle columns of one input, from its landmarks: the table ``analyze`` writes.
 
 Column order follows ``docs/conventions.md``; ``what`` selects the head group, the hip
-group, or both. Every column is ``(T,)`` float64 in degrees, NaN where not measurable.
+group, or both. Every column is ``(T,)`` float64 (degrees, or 0..1 for
+``head_confidence``), NaN where not measurable. :func:`compute_angles` also returns the
+per-frame ``head_source`` labels and how the head yaw was obtained (pose-yaw model,
+neutral frames), for the summary.
+
+Steps for the head group (see the modules named):
+
+1. face rotation from the facial transformation matrix (``head``);
+2. with ``AngleOptions.camera``, the off-axis correction (``camera``);
+3. with ``AngleOptions.neutral``, relative to the neutral head (``neutral``);
+4. yaw over the full range from the face yaw and the pose landmarks (``fusion``);
+5. trunk yaw (shoulder line), implausible readings dropped (``head``); neck rotation =
+   head yaw - trunk yaw.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
+import numpy.typing as npt
 
 from rom_tracker.kinematics.body import body_angles
-from rom_tracker.kinematics.head import head_angles, neck_rotation
+from rom_tracker.kinematics.camera import Intrinsics, off_axis_correction, ray_yaw_deg
+from rom_tracker.kinematics.fusion import (
+    DEFAULT_POSE_YAW_MODEL,
+    PoseYawModel,
+    head_yaw_full_range,
+    pose_yaw_cues,
+)
+from rom_tracker.kinematics.head import (
+    angles_dict,
+    matrix_planes,
+    neck_rotation,
+    plausible_trunk_yaw,
+)
+from rom_tracker.kinematics.neutral import NeutralSpec, neutral_rotation, relative_to
+from rom_tracker.kinematics.views import blended_leg_angles, view_angle
 from rom_tracker.types import Landmarks
 
 HEAD_GROUP = (
@@ -21,6 +49,10 @@ HEAD_GROUP = (
     "neck_rotation_deg",
     "trunk_yaw_deg",
 )
+#: How the head yaw was obtained (``analyze`` writes them; live display does not need them).
+HEAD_DETAIL = ("head_confidence", "head_yaw_face_deg", "head_yaw_pose_deg")
+_LEGS = ("left", "right")
+_ANGLES = ("hip_flexion", "hip_abduction", "knee_flexion")
 HIP_GROUP = (
     "hip_flexion_left_deg",
     "hip_flexion_right_deg",
@@ -33,12 +65,59 @@ HIP_GROUP = (
     "hip_flexion_2d_right_deg",
     "trunk_lean_2d_deg",
 )
+#: The view angle and the 3D / 2D sources of the blended leg angles.
+HIP_DETAIL = (
+    "view_angle_deg",
+    *(
+        name
+        for s in _LEGS
+        for a in _ANGLES
+        for k in ("3d", "2d")
+        if (name := f"{a}_{k}_{s}_deg") not in HIP_GROUP
+    ),
+)
 
+#: Per-frame label column written beside the table (not a float column).
+SOURCE_COLUMN = "head_source"
 
 # Pose landmarks whose visibility (MediaPipe's estimate that the point is in view and not
 # occluded) is below this are treated as not seen: the model still guesses hips and knees
 # outside a head-and-shoulders frame, and angles from guesses would be silent garbage.
 VISIBILITY_MIN = 0.5
+
+
+@dataclass(frozen=True)
+class AngleOptions:
+    """How the angles are computed (all off by default: the raw per-frame geometry).
+
+    * ``camera``: the camera's intrinsics (any resolution of the same aspect); the head
+      rotation is corrected for the head sitting off the optical axis. None: no correction.
+    * ``neutral``: head angles relative to a neutral capture. None: relative to the camera.
+    * ``calibrate_pose_yaw``: fit the pose-landmark yaw onto the face yaw of this recording
+      (``analyze`` does for videos). False (the default): the default pose-yaw model, so
+      every frame's angles depend on that frame alone (photos, live display, chunks).
+    * ``visibility_min``: pose landmarks less visible than this are not seen.
+    * ``details``: also the columns of ``HEAD_DETAIL`` and ``HIP_DETAIL``.
+    """
+
+    camera: Intrinsics | None = None
+    neutral: NeutralSpec | None = None
+    calibrate_pose_yaw: bool = False
+    visibility_min: float = VISIBILITY_MIN
+    details: bool = False
+
+
+@dataclass(frozen=True)
+class AngleResult:
+    """``values``: the columns of ``columns_for(what)``; ``head_source``: (T,) labels
+    (all ``""`` without the head group); ``pose_yaw_model``: the pose-yaw model used;
+    ``neutral_frames``: frames the neutral was taken from (0: none)."""
+
+    values: dict[str, npt.NDArray[np.float64]]
+    head_source: npt.NDArray[np.str_]
+    pose_yaw_model: PoseYawModel = DEFAULT_POSE_YAW_MODEL
+    neutral_frames: int = 0
+    notes: dict[str, object] = field(default_factory=dict)
 
 
 def mask_unseen(xyz: np.ndarray, visibility: np.ndarray, threshold: float) -> np.ndarray:
@@ -47,8 +126,96 @@ def mask_unseen(xyz: np.ndarray, visibility: np.ndarray, threshold: float) -> np
     return np.where(seen[..., None], xyz, np.nan)
 
 
-def columns_for(what: Literal["head", "hip", "all"]) -> tuple[str, ...]:
-    return {"head": HEAD_GROUP, "hip": HIP_GROUP, "all": HEAD_GROUP + HIP_GROUP}[what]
+def columns_for(what: Literal["head", "hip", "all"], details: bool = False) -> tuple[str, ...]:
+    """The columns for ``what``; with ``details`` also ``HEAD_DETAIL`` / ``HIP_DETAIL``."""
+    head = HEAD_GROUP + HEAD_DETAIL if details else HEAD_GROUP
+    hip = HIP_GROUP + HIP_DETAIL if details else HIP_GROUP
+    return {"head": head, "hip": hip, "all": head + hip}[what]
+
+
+def _leg_columns(lm: Landmarks, visibility_min: float) -> dict[str, np.ndarray]:
+    unseen = ~(np.asarray(lm.pose.visibility) >= visibility_min)  # NaN: not seen
+    world = lm.pose.world_xyz
+    body = body_angles(world, lm.pose.image_xyz, (lm.size.width, lm.size.height), unseen=unseen)
+    values: dict[str, np.ndarray] = {
+        "trunk_yaw_deg": body["trunk_yaw_deg"],
+        "trunk_lean_deg": body["trunk_lean_deg"],
+        "trunk_lean_2d_deg": body["trunk_lean_2d_deg"],
+        "view_angle_deg": view_angle(world, unseen=unseen),
+    }
+    for angle in _ANGLES:
+        for side in _LEGS:
+            values[f"{angle}_3d_{side}_deg"] = body[f"{angle}_{side}_deg"]
+            values[f"{angle}_2d_{side}_deg"] = body[f"{angle}_2d_{side}_deg"]
+    values.update(blended_leg_angles(body, body, values["view_angle_deg"]))
+    return values
+
+
+def compute_angles(
+    lm: Landmarks,
+    what: Literal["head", "hip", "all"] = "all",
+    options: AngleOptions | None = None,
+) -> AngleResult:
+    """All columns for ``what`` and the head-yaw details, for all frames at once."""
+    opts = options or AngleOptions()
+    values = _leg_columns(lm, opts.visibility_min)
+    n = len(lm)
+    source = np.full(n, "", dtype="<U5")
+    model, neutral_count = DEFAULT_POSE_YAW_MODEL, 0
+    notes: dict[str, object] = {}
+    if what in ("head", "all"):
+        size = (lm.size.width, lm.size.height)
+        planes = matrix_planes(lm.face.matrix)
+        camera = opts.camera.scaled_to(*size) if opts.camera is not None else None
+        if camera is not None:
+            translation = np.asarray(lm.face.matrix[:, :3, 3], dtype=np.float64)
+            planes = off_axis_correction(planes, translation, size, camera)
+            notes["camera_hfov_deg"] = round(camera.hfov_deg, 2)
+        face = angles_dict(planes)
+        neutral = None
+        if opts.neutral is not None:
+            frames = opts.neutral.frames(lm.t_s, *face.values())
+            neutral = neutral_rotation(planes, frames)
+        if neutral is not None:
+            planes = relative_to(planes, neutral)
+            face = angles_dict(planes)
+            neutral_count = neutral.count
+        cues = pose_yaw_cues(lm.pose.image_xyz, lm.pose.visibility, size)
+        ray = ray_yaw_deg(camera, cues.nose_x) if camera is not None else None
+        fused = head_yaw_full_range(
+            face["head_yaw_deg"],
+            cues,
+            calibrate=opts.calibrate_pose_yaw,
+            ray_yaw_deg=ray,
+            neutral_frames=None if neutral is None else neutral.frames,
+        )
+        model, source = fused.model, fused.source
+        trunk = plausible_trunk_yaw(values["trunk_yaw_deg"], face["head_yaw_deg"], fused.yaw_deg)
+        if neutral is not None:
+            trunk = trunk - _neutral_level(trunk, neutral.frames)
+        values.update(
+            {
+                "head_yaw_deg": fused.yaw_deg,
+                "head_pitch_deg": face["head_pitch_deg"],
+                "head_roll_deg": face["head_roll_deg"],
+                "trunk_yaw_deg": trunk,
+                "neck_rotation_deg": neck_rotation(fused.yaw_deg, trunk),
+                "head_confidence": fused.confidence,
+                "head_yaw_face_deg": face["head_yaw_deg"],
+                "head_yaw_pose_deg": fused.pose_yaw_deg,
+            }
+        )
+    columns = {
+        name: np.asarray(values[name], dtype=np.float64) for name in columns_for(what, opts.details)
+    }
+    return AngleResult(columns, source, model, neutral_count, notes)
+
+
+def _neutral_level(values: np.ndarray, frames: np.ndarray) -> float:
+    """Median of ``values`` over the neutral frames (0 when none is finite)."""
+    chosen = values[frames]
+    chosen = chosen[np.isfinite(chosen)]
+    return float(np.median(chosen)) if chosen.size else 0.0
 
 
 def angle_table(
@@ -56,16 +223,13 @@ def angle_table(
     what: Literal["head", "hip", "all"] = "all",
     *,
     visibility_min: float = VISIBILITY_MIN,
+    options: AngleOptions | None = None,
 ) -> dict[str, np.ndarray]:
-    """Angle columns for ``what``, computed for all frames at once."""
-    vis = lm.pose.visibility
-    body = body_angles(
-        mask_unseen(lm.pose.world_xyz, vis, visibility_min),
-        mask_unseen(lm.pose.image_xyz, vis, visibility_min),
-        (lm.size.width, lm.size.height),
-    )
-    values: dict[str, np.ndarray] = dict(body)
-    if what in ("head", "all"):
-        values.update(head_angles(lm.face.matrix))
-        values["neck_rotation_deg"] = neck_rotation(values["head_yaw_deg"], body["trunk_yaw_deg"])
-    return {name: np.asarray(values[name], dtype=np.float64) for name in columns_for(what)}
+    """Angle columns for ``what``, computed for all frames at once (see :func:`compute_angles`).
+
+    Without ``options`` each frame depends on itself alone (no self-calibration of the
+    pose yaw, no camera correction, no neutral): the same numbers frame by frame (live
+    display) or all at once.
+    """
+    opts = options or AngleOptions(visibility_min=visibility_min)
+    return compute_angles(lm, what, opts).values

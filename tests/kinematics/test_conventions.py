@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rom_tracker.kinematics.body import BODY_COLUMNS, body_angles
+from rom_tracker.kinematics.body import body_angles
 from rom_tracker.kinematics.conventions import (
     BY_NAME,
     CONVENTIONS,
@@ -19,10 +19,12 @@ from rom_tracker.kinematics.conventions import (
     csv_header_notes,
     markdown_table,
 )
-from rom_tracker.kinematics.head import HEAD_COLUMNS, head_angles
+from rom_tracker.kinematics.head import head_angles
+from rom_tracker.kinematics.table import columns_for
 
 ROOT = Path(__file__).resolve().parents[2]
-ALL_COLUMNS = {*HEAD_COLUMNS, *BODY_COLUMNS, "neck_rotation_deg"}
+ALL_COLUMNS = set(columns_for("all", details=True))
+SIDES = ("left", "right")
 
 
 def test_docs_hold_exactly_the_generated_table() -> None:
@@ -39,19 +41,23 @@ def test_docs_hold_exactly_the_generated_table() -> None:
 def test_every_output_column_has_one_convention_and_no_more() -> None:
     names = [c.name for c in CONVENTIONS]
     assert len(names) == len(set(names))
-    assert set(names) == ALL_COLUMNS
-    assert set(head_angles(np.zeros((1, 4, 4)))) | set(body_angles(np.zeros((1, 33, 3)))) == (
-        ALL_COLUMNS - {"neck_rotation_deg"}
-    )
+    assert tuple(names) == columns_for("all", details=True)  # same columns, same order
+    computed = set(head_angles(np.zeros((1, 4, 4)))) | set(body_angles(np.zeros((1, 33, 3))))
+    assert computed <= ALL_COLUMNS | {
+        f"{a}_{s}_deg" for a in ("hip_flexion", "hip_abduction", "knee_flexion") for s in SIDES
+    }
 
 
 @pytest.mark.parametrize("convention", CONVENTIONS, ids=lambda c: c.name)
 def test_each_row_is_complete(convention: object) -> None:
     c = BY_NAME[convention.name]  # type: ignore[attr-defined]
     assert c is convention
-    assert c.name.endswith("_deg")
-    assert c.unit == "deg"
-    assert c.range in {"(-180, 180]", "[0, 180]", "[-90, 90]"}
+    if c.name == "head_confidence":
+        assert (c.unit, c.range) == ("1", "[0, 1]")
+    else:
+        assert c.name.endswith("_deg")
+        assert c.unit == "deg"
+        assert c.range in {"(-180, 180]", "[0, 180]", "[-90, 90]"}
     for text in (c.zero, c.positive, c.source):
         assert text.strip() == text
         assert len(text) > 5
@@ -94,6 +100,9 @@ def test_kinematics_imports_no_cv2_mediapipe_or_qt() -> None:
         "import sys\n"
         "import rom_tracker.kinematics.head, rom_tracker.kinematics.body\n"
         "import rom_tracker.kinematics.conventions, rom_tracker.kinematics.geometry\n"
+        "import rom_tracker.kinematics.table, rom_tracker.kinematics.fusion\n"
+        "import rom_tracker.kinematics.camera, rom_tracker.kinematics.neutral\n"
+        "import rom_tracker.kinematics.views\n"
         "bad = sorted(m for m in sys.modules\n"
         "             if m.split('.')[0] in {'cv2', 'mediapipe', 'PySide6', 'pyqtgraph'})\n"
         "print(','.join(bad))\n"

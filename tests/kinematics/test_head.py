@@ -18,6 +18,7 @@ from rom_tracker.kinematics.head import (
     head_angles,
     head_angles_from_rotation,
     neck_rotation,
+    plausible_trunk_yaw,
     rotation_from_head_angles,
     rotation_part,
 )
@@ -319,3 +320,26 @@ def test_signs_on_real_photos(shared_dir: Path) -> None:
     assert (np.sign(yaw[turned]) == np.sign(want_yaw[turned])).all()
     assert (np.sign(pitch[tilted]) == np.sign(want_pitch[tilted])).all()
     np.testing.assert_allclose(yaw, want_yaw, atol=15.0)
+
+
+# --- trunk yaw plausibility -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("trunk", "face", "head", "kept"),
+    [
+        (10.0, 5.0, 5.0, True),
+        (150.0, 5.0, 5.0, False),  # chest away from the camera while the face is seen
+        (150.0, np.nan, 140.0, True),  # no face: a back view is possible
+        (-120.0, np.nan, 60.0, False),  # 180 degrees of neck rotation
+        (60.0, np.nan, -30.0, True),
+        (np.nan, 0.0, 0.0, False),
+    ],
+)
+def test_plausible_trunk_yaw(trunk: float, face: float, head: float, kept: bool) -> None:
+    got = plausible_trunk_yaw(np.array([trunk]), np.array([face]), np.array([head]))
+    assert np.isfinite(got[0]) == kept
+    if kept:
+        assert got[0] == trunk
+    with pytest.raises(ValueError, match="expected equal shapes"):
+        plausible_trunk_yaw(np.zeros(2), np.zeros(1), np.zeros(2))

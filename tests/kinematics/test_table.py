@@ -1,0 +1,127 @@
+"""The angle table: head fusion, camera and neutral options, and the one-frame (live) call."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from rom_tracker.kinematics.camera import (
+    MEDIAPIPE_PERSPECTIVE_SHARE,
+    Intrinsics,
+    mediapipe_intrinsics,
+    project,
+    ray_yaw_deg,
+)
+from rom_tracker.kinematics.head import rotation_from_head_angles
+from rom_tracker.kinematics.neutral import NeutralSpec
+from rom_tracker.kinematics.table import (
+    HEAD_DETAIL,
+    HEAD_GROUP,
+    HIP_DETAIL,
+    HIP_GROUP,
+    AngleOptions,
+    angle_table,
+    columns_for,
+    compute_angles,
+)
+from rom_tracker.types import FaceTrack, ImageSize, Landmarks, PoseTrack
+
+SIZE = ImageSize(640, 480)
+
+
+def landmarks(
+    head_model: SimpleNamespace, yaw: np.ndarray, face_seen: np.ndarray, shift_cm: float = 0.0
+) -> Landmarks:
+    """A head turning by ``yaw`` (deg) over a still, frontal body; the face matrix only in
+    ``face_seen`` frames; the head ``shift_cm`` to image right at 60 cm."""
+    n = yaw.size
+    matrix = np.full((n, 4, 4), np.nan, np.float32)
+    r = rotation_from_head_angles(yaw, np.zeros(n), np.zeros(n))
+    matrix[face_seen, :3, :3] = r[face_seen]
+    matrix[face_seen, :3, 3] = (shift_cm, 0.0, -60.0)
+    matrix[face_seen, 3] = (0.0, 0.0, 0.0, 1.0)
+    image, vis = head_model.landmarks(yaw)
+    image[:, 11] = (0.65, 0.6, 0.0)  # shoulders, still
+    image[:, 12] = (0.35, 0.6, 0.0)
+    world = np.zeros((n, 33, 3))
+    world[:, 11], world[:, 12] = (0.18, -0.5, 0.0), (-0.18, -0.5, 0.0)
+    return Landmarks(
+        t_s=np.arange(n) / 30.0,
+        size=SIZE,
+        face=FaceTrack(
+            np.zeros((n, 478, 3), np.float32), matrix, np.asarray(face_seen, dtype=bool)
+        ),
+        pose=PoseTrack(
+            image.astype(np.float32),
+            world.astype(np.float32),
+            vis.astype(np.float32),
+            np.ones(n, dtype=bool),
+        ),
+    )
+
+
+def test_groups_and_columns() -> None:
+    assert columns_for("all") == HEAD_GROUP + HIP_GROUP
+    every = columns_for("all", details=True)
+    assert every == HEAD_GROUP + HEAD_DETAIL + HIP_GROUP + HIP_DETAIL
+    assert len(set(every)) == len(every)
+
+
+def test_head_yaw_continues_where_the_face_is_lost(head_model: SimpleNamespace) -> None:
+    yaw = np.concatenate([np.linspace(-40, 40, 60), np.linspace(40, 88, 30)])
+    lm = landmarks(head_model, yaw, np.abs(yaw) <= 70)
+    result = compute_angles(lm, "head", AngleOptions(calibrate_pose_yaw=True, details=True))
+    v = result.values
+    assert list(v) == list(HEAD_GROUP + HEAD_DETAIL)
+    assert result.pose_yaw_model.calibrated
+    assert np.isfinite(v["head_yaw_deg"]).all()
+    assert set(result.head_source) == {"face", "fused", "pose"}
+    assert (result.head_source[np.abs(yaw) > 70] == "pose").all()
+    np.testing.assert_allclose(v["head_yaw_deg"], yaw, atol=4.0)
+    np.testing.assert_allclose(v["trunk_yaw_deg"], 0.0, atol=1e-6)
+    np.testing.assert_allclose(v["neck_rotation_deg"], v["head_yaw_deg"], atol=1e-6)
+    assert np.isnan(v["head_pitch_deg"][np.abs(yaw) > 70]).all()  # pitch needs the face
+    assert ((v["head_confidence"] > 0) & (v["head_confidence"] <= 1)).all()
+
+
+def test_camera_option_removes_the_off_axis_turn(head_model: SimpleNamespace) -> None:
+    yaw = np.zeros(20)
+    lm = landmarks(head_model, yaw, np.ones(20, dtype=bool), shift_cm=20.0)
+    raw = compute_angles(lm, "head").values["head_yaw_deg"]
+    cam = Intrinsics.from_fov(640, 480, 65.0)
+    fixed = compute_angles(lm, "head", AngleOptions(camera=cam)).values["head_yaw_deg"]
+    np.testing.assert_allclose(raw, 0.0, atol=1e-5)
+    # frontal-looking right of the axis: turned toward the camera, by the true ray angle
+    # less the share MediaPipe already removed
+    pixel = project(mediapipe_intrinsics(640, 480), np.array([[20.0, 0.0, -60.0]]))
+    want = MEDIAPIPE_PERSPECTIVE_SHARE * np.degrees(np.arctan2(20.0, 60.0)) - ray_yaw_deg(
+        cam, pixel[:, 0]
+    )
+    np.testing.assert_allclose(fixed, want[0], atol=1e-6)
+    assert want[0] < -8.0
+
+
+def test_neutral_option(head_model: SimpleNamespace) -> None:
+    yaw = np.concatenate([np.full(30, 8.0), np.linspace(8.0, 50.0, 30)])
+    lm = landmarks(head_model, yaw, np.ones(60, dtype=bool))
+    result = compute_angles(lm, "head", AngleOptions(neutral=NeutralSpec("first", 0.5)))
+    v = result.values
+    assert result.neutral_frames == 16  # t <= 0.5 s at 30 fps
+    np.testing.assert_allclose(v["head_yaw_deg"][:30], 0.0, atol=1e-5)
+    assert v["head_yaw_deg"][-1] == pytest.approx(42.0, abs=0.5)
+
+
+def test_one_frame_call_for_live_display(head_model: SimpleNamespace) -> None:
+    lm = landmarks(head_model, np.array([80.0]), np.array([False]))
+    table = angle_table(lm, "all")
+    assert list(table) == list(columns_for("all"))
+    assert all(v.dtype == np.float64 and v.shape == (1,) for v in table.values())
+    assert 60.0 < table["head_yaw_deg"][0] < 100.0  # default pose-yaw model, uncalibrated
+
+
+def test_hip_only_has_no_head_columns(head_model: SimpleNamespace) -> None:
+    result = compute_angles(landmarks(head_model, np.zeros(3), np.ones(3, dtype=bool)), "hip")
+    assert list(result.values) == list(HIP_GROUP)
+    assert (result.head_source == "").all()
