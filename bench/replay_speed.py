@@ -8,7 +8,9 @@ Rows (each a median of ``--runs`` alternating runs, all in this one process run)
 * pose only: ``analyze`` with the face model off vs the raw pose-only loop.
 
 Both sides create their landmarkers inside the timed region (analyze has to), with the same
-options. Target: ratio (analyze fps / raw fps) >= 0.9.
+options. Target: ratio (analyze fps / raw fps) >= 0.9. "CPU ratio" is raw CPU seconds per
+frame / analyze CPU seconds per frame (all threads of this process, medians): how much
+work analyze adds, less disturbed than wall time when other work shares the machine.
 
     .venv/bin/python bench/replay_speed.py [--runs 5] [--video PATH]
 """
@@ -93,20 +95,25 @@ def analyze_once(video: Path, face_path: Path | None, pose_path: Path, what: str
 def compare(label: str, raw, ours, runs: int) -> tuple[str, ...]:
     raw_fps: list[float] = []
     our_fps: list[float] = []
+    raw_cpu: list[float] = []
+    our_cpu: list[float] = []
     for _ in range(runs):  # alternate, so slow spells of a shared machine hit both sides
-        for fn, sink in ((raw, raw_fps), (ours, our_fps)):
-            start = time.perf_counter()
+        for fn, fps, cpu in ((raw, raw_fps, raw_cpu), (ours, our_fps, our_cpu)):
+            cpu0, start = time.process_time(), time.perf_counter()
             frames = fn()
-            sink.append(frames / (time.perf_counter() - start))
+            fps.append(frames / (time.perf_counter() - start))
+            cpu.append((time.process_time() - cpu0) / frames)
     ratios = [o / r for o, r in zip(our_fps, raw_fps, strict=True)]
     r_med, o_med = statistics.median(raw_fps), statistics.median(our_fps)
     ratio = o_med / r_med
+    cpu_ratio = statistics.median(raw_cpu) / statistics.median(our_cpu)
     return (
         label,
         f"{r_med:.1f}",
         f"{o_med:.1f}",
         f"{ratio:.3f}",
         f"{min(ratios):.2f}-{max(ratios):.2f}",
+        f"{cpu_ratio:.3f}",
         "yes" if ratio >= 0.9 else "NO",
     )
 
@@ -141,7 +148,15 @@ def main() -> None:
     ]
     print(_common.machine())
     print(f"video: {video} ({args.runs} runs each, medians)")
-    header = ("comparison", "raw fps", "analyze fps", "ratio", "per-run ratios", ">= 0.9")
+    header = (
+        "comparison",
+        "raw fps",
+        "analyze fps",
+        "ratio",
+        "per-run ratios",
+        "CPU ratio",
+        ">= 0.9",
+    )
     print(_common.table(rows, header))
 
 
