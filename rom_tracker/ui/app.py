@@ -6,7 +6,9 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import os
 import sys
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
@@ -33,9 +35,21 @@ def parse_size(text: str | None) -> tuple[int, int] | None:
     return w, h
 
 
+def check_display(environ: Mapping[str, str] = os.environ) -> None:
+    """On Linux without a display, say so (Qt would abort the process)."""
+    if not sys.platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return
+    if not (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")):
+        raise UsageError(
+            "no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set)",
+            "run it in a desktop session, or set QT_QPA_PLATFORM=offscreen for --screenshot",
+        )
+
+
 def run_app(args: argparse.Namespace) -> int:
     """Run the app until its window is closed; returns the exit code."""
     size = parse_size(getattr(args, "size", None))
+    check_display()
     clean_qt_environment()  # before Qt reads QT_QPA_PLATFORM_PLUGIN_PATH (see qtenv)
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication

@@ -68,7 +68,7 @@ RESULT_COLUMNS = (
 def change_text(change: float, exceeds: bool | None) -> str:
     if not math.isfinite(change):
         return "–"
-    mark = {True: "  beyond MDC", False: "  within noise", None: ""}[exceeds]
+    mark = {True: "  real", False: "  noise", None: ""}[exceeds]
     return f"{change:+.0f}°{mark}"
 
 
@@ -211,8 +211,10 @@ class GuidedView(QWidget):
         self.table.setHorizontalHeaderLabels(RESULT_COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        for j in (0, 6, 8):  # movement and the change columns: never clipped
+            header.setSectionResizeMode(j, QHeaderView.ResizeMode.ResizeToContents)
         again = QPushButton("Measure again")
         again.setObjectName("primary")
         again.clicked.connect(lambda: self._after(self.flow.restart()))
@@ -225,9 +227,9 @@ class GuidedView(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         note = label(
-            "Effort gap = active − effortless. Change = this session − the last one; "
-            "'beyond MDC' when larger than your own measurement noise "
-            "(MDC95, from repeated trials).",
+            "Effort gap = active − effortless. Change = this session − the last one: 'real' "
+            "when larger than your own measurement noise (MDC95, from repeated trials), "
+            "'noise' when not.",
             "muted",
             wrap=True,
         )
@@ -287,7 +289,9 @@ class GuidedView(QWidget):
         """Show the results page for a stored session."""
         session = self.flow.store.session(session_id)
         self._fill_results(summarize(self.flow.store, session_id))
-        self.results_title.setText(f"Results: {session.protocol or 'session'} #{session.id}")
+        titles = {p.name: p.title for p in list_protocols(data_dir() / "protocols")}
+        name = titles.get(session.protocol or "", session.protocol or "session")
+        self.results_title.setText(f"Results: {name} (session {session.id})")
         self.results_message.setText(
             f"{session.profile}, {session.started_at[:16].replace('T', ' ')} UTC"
         )
@@ -358,7 +362,6 @@ class GuidedView(QWidget):
                 if j == 3:
                     item.setForeground(_colour(theme.MODE_COLOURS["active"]))
                 self.table.setItem(i, j, item)
-        self.table.resizeColumnsToContents()
 
 
 def _colour(hex_colour: str) -> QBrush:

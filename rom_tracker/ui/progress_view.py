@@ -70,18 +70,22 @@ class ProgressView(QWidget):
 
         self.values_plot = _date_plot("Range of motion per session")
         vi = self.values_plot.getPlotItem()
-        vi.addLegend(offset=(10, 5), labelTextSize="10pt")
+        vi.addLegend(offset=(10, 5), labelTextSize="10pt", colCount=4)
         self.series: dict[tuple[str, bool], pg.PlotDataItem] = {}
-        self.band_edges: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem]] = {}
-        self.bands: dict[str, pg.FillBetweenItem] = {}
+        self.bands: dict[str, pg.LinearRegionItem] = {}
         for mode in MODES:
             colour = theme.MODE_COLOURS[mode]
-            lo, hi = pg.PlotDataItem(pen=None), pg.PlotDataItem(pen=None)
-            band = pg.FillBetweenItem(lo, hi, brush=_brush(colour, 45))
-            vi.addItem(lo)
-            vi.addItem(hi)
-            vi.addItem(band)
-            self.band_edges[mode], self.bands[mode] = (lo, hi), band
+            band = pg.LinearRegionItem(
+                (0.0, 0.0),
+                orientation="horizontal",
+                movable=False,
+                brush=_brush(colour, 40),
+                pen=pg.mkPen(_brush(colour, 90).color(), width=1),
+            )
+            band.setZValue(-10)
+            band.setVisible(False)
+            vi.addItem(band, ignoreBounds=True)
+            self.bands[mode] = band
             for guided in (False, True):
                 name = f"{mode}{' (guided)' if guided else ''}"
                 self.series[(mode, guided)] = vi.plot(
@@ -99,9 +103,14 @@ class ProgressView(QWidget):
                     symbolPen=pg.mkPen("#000000"),
                 )
 
-        self.extra_plot = _date_plot("Left − right asymmetry and effort gap (active − effortless)")
+        eff, act = theme.MODE_COLOURS["effortless"], theme.MODE_COLOURS["active"]
+        self.extra_plot = _date_plot(
+            f"Left − right asymmetry (<span style='color:{eff}'>■ effortless</span>, "
+            f"<span style='color:{act}'>■ active</span>) and "
+            f"<span style='color:{theme.ACCENT}'>● effort gap</span> (active − effortless)"
+        )
+        self.extra_plot.setXLink(self.values_plot)
         ei = self.extra_plot.getPlotItem()
-        ei.addLegend(offset=(10, 5), labelTextSize="10pt")
         ei.addItem(pg.InfiniteLine(0.0, angle=0, pen=pg.mkPen(theme.MUTED)))
         self.asym = {
             mode: ei.plot(
@@ -154,9 +163,9 @@ class ProgressView(QWidget):
         cl.addWidget(self.table)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.values_plot, 3)
-        layout.addWidget(self.extra_plot, 2)
-        layout.addWidget(cmp_box, 2)
+        layout.addWidget(self.values_plot, 5)
+        layout.addWidget(self.extra_plot, 3)
+        layout.addWidget(cmp_box, 4)
 
         self.movement.currentIndexChanged.connect(self._load_movement)
         self.side.currentIndexChanged.connect(self._draw)
@@ -214,9 +223,8 @@ class ProgressView(QWidget):
         if d is None or side is None:
             for item in [*self.series.values(), *self.asym.values(), self.gap]:
                 item.setData([], [])
-            for lo, hi in self.band_edges.values():
-                lo.setData([], [])
-                hi.setData([], [])
+            for band in self.bands.values():
+                band.setVisible(False)
             return
         dates: list[float] = []
         for (mode, guided), item in self.series.items():
@@ -224,15 +232,15 @@ class ProgressView(QWidget):
             item.setData(s.dates, s.values)
             dates += s.dates.tolist()
         x0, x1 = (min(dates) - DAY_S, max(dates) + DAY_S) if dates else (0.0, 1.0)
-        for mode, (lo, hi) in self.band_edges.items():
+        values = [d.get(side, m, g).values for m, g in self.series]
+        top = max([0.0, *(float(np.max(v)) for v in values if v.size)])
+        for mode, item in self.bands.items():
             band = d.bands.get((side, mode))
-            if band is None or not math.isfinite(band.mdc_deg):
-                lo.setData([], [])
-                hi.setData([], [])
-                continue
-            xs = np.array([x0, x1])
-            lo.setData(xs, np.full(2, band.centre_deg - band.mdc_deg))
-            hi.setData(xs, np.full(2, band.centre_deg + band.mdc_deg))
+            shown = band is not None and math.isfinite(band.mdc_deg)
+            item.setVisible(shown)
+            if band is not None and shown:
+                item.setRegion((band.centre_deg - band.mdc_deg, band.centre_deg + band.mdc_deg))
+                top = max(top, band.centre_deg + band.mdc_deg)
         for mode, item in self.asym.items():
             s = d.asymmetry.get(mode)
             item.setData(*(s.dates, s.values) if s is not None else ([], []))
@@ -244,8 +252,12 @@ class ProgressView(QWidget):
             color=theme.TEXT,
             size="11pt",
         )
-        for plot in (self.values_plot, self.extra_plot):
-            plot.getPlotItem().enableAutoRange()
+        self.values_plot.getPlotItem().setYRange(0.0, 1.35 * top + 1.0, padding=0)  # legend room
+        extra = [s.values for s in (*d.asymmetry.values(), g) if s is not None and s.values.size]
+        lo = min([0.0, *(float(v.min()) for v in extra)])
+        hi = max([1.0, *(float(v.max()) for v in extra)])
+        self.extra_plot.getPlotItem().setYRange(lo - 1.0, hi + 0.15 * (hi - lo) + 1.0, padding=0)
+        self.values_plot.getPlotItem().setXRange(x0, x1, padding=0.02)
 
     def compare(self) -> None:
         a, b = self.before.currentData(), self.after.currentData()

@@ -3,12 +3,13 @@
     .venv/bin/python -m rom_tracker.ui.screenshots --out docs/screenshots \\
         --protocol-video A.mp4 --protocol-video B.mp4 --protocol-video C.mp4
 
-1. Sessions for the results and progress views: each ``--protocol-video`` (a person doing
-   the neck Micro Pause, e.g. rendered by ``samples/make_protocol_video.py`` with a
-   different range each) is run through the real models and the real protocol runner
-   (:class:`~rom_tracker.ui.flow.MeasureFlow`, offline, every frame) into a fresh
-   database, one session a week apart, so the charts have dates. Nothing is made up: the
-   values are what the pipeline measured on those videos.
+1. Sessions for the results and progress views: ``--db`` (and ``--profile``) names an
+   existing database, e.g. the project's sample database; otherwise each
+   ``--protocol-video`` (a person doing the neck Micro Pause, e.g. rendered by
+   ``samples/make_protocol_video.py`` with a different range each) is run through the
+   real models and the real protocol runner (:class:`~rom_tracker.ui.flow.MeasureFlow`,
+   offline, every frame) into a fresh database, one session a week apart, so the charts
+   have dates. Nothing is made up: the values are what the pipeline measured.
 2. ``rom-tracker gui ... --screenshot`` is started once per view, offscreen, in a
    subprocess, exactly as a user would start it: ``live`` and ``guided`` replay
    ``--video`` (a shared face video as the camera), ``posture`` replays
@@ -84,6 +85,13 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         help="a video of the neck Micro Pause; one session each, a week apart (repeat)",
     )
+    p.add_argument(
+        "--db",
+        type=Path,
+        help="for results and progress: an existing database (e.g. the sample database) "
+        "instead of recording --protocol-video sessions",
+    )
+    p.add_argument("--profile", default=PROFILE, help="with --db: the profile to show")
     p.add_argument("--size", default="1280x800")
     p.add_argument("--views", default="live,guided,results,progress,posture")
     args = p.parse_args(argv)
@@ -98,10 +106,11 @@ def main(argv: list[str] | None = None) -> int:
             XDG_CONFIG_HOME=str(work / "config"),
             ROM_TRACKER_HOME=str(work / "home"),
         )
-        db = work / "sessions.sqlite3"
-        for i, video in enumerate(args.protocol_video):
-            record_session(db, video, FIRST_SESSION + timedelta(weeks=i))
-        common = ["--profile", PROFILE, "--size", args.size]
+        db = args.db or work / "sessions.sqlite3"
+        if args.db is None:
+            for i, video in enumerate(args.protocol_video):
+                record_session(db, video, FIRST_SESSION + timedelta(weeks=i))
+        common = ["--profile", args.profile, "--size", args.size]
         live = ["--source", str(args.video), "--db", str(work / "live.sqlite3"), *common]
         plan = {
             "live": [*live, "--view", "live", "--quit-after", "8"],
@@ -123,8 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         plan["results"] += ["--view", "results", "--quit-after", "3"]
         plan["progress"] += ["--view", "progress", "--quit-after", "3"]
         for view in views:
-            if view in ("results", "progress") and not args.protocol_video:
-                log.warning("skipping %s: give --protocol-video to record sessions", view)
+            if view in ("results", "progress") and not (args.protocol_video or args.db):
+                log.warning("skipping %s: give --db or --protocol-video", view)
                 continue
             shoot(plan[view], args.out / f"{view}.png", env)
     return 0

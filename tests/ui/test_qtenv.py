@@ -45,3 +45,27 @@ def test_void_qt_calls_cannot_use_up_none() -> None:
     for _ in range(20_000):
         probe.setObjectName("probe")
     assert sys.getrefcount(None) > 100_000
+
+
+@pytest.mark.parametrize(
+    ("env", "ok"),
+    [
+        ({}, False),
+        ({"DISPLAY": ":0"}, True),
+        ({"WAYLAND_DISPLAY": "wayland-0"}, True),
+        ({"QT_QPA_PLATFORM": "offscreen"}, True),
+    ],
+)
+def test_no_display_is_a_clear_error(env: dict[str, str], ok: bool) -> None:
+    import sys
+
+    from rom_tracker.errors import UsageError
+    from rom_tracker.ui.app import check_display
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("only Linux needs a DISPLAY")
+    if ok:
+        check_display(env)
+    else:
+        with pytest.raises(UsageError, match="no display"):
+            check_display(env)
