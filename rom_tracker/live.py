@@ -43,6 +43,7 @@ from rom_tracker.errors import InputError
 from rom_tracker.kinematics.table import angle_table, columns_for
 from rom_tracker.landmarks import FaceLandmarker, PoseLandmarker, TrackBuilder
 from rom_tracker.pipeline import ModelPaths, What
+from rom_tracker.rom.streaming import TrunkStabiliser
 from rom_tracker.types import ImageSize, Landmarks
 
 log = logging.getLogger(__name__)
@@ -334,6 +335,7 @@ class LiveProcessor:
         self.on_error = on_error
         self.on_finished = on_finished
         self.smoothing = smoothing
+        self.steady = TrunkStabiliser()  # neck rotation without the trunk's per-frame jitter
         self.min_confidence = min_confidence
         self._face_fn = face
         self._pose_fn = pose
@@ -450,7 +452,10 @@ class LiveProcessor:
         frame = item.frame
         table = angle_table(frame_landmarks(size, frame.t_s, face_out, pose_out), self.what)
         values = np.array([table[c][0] for c in self.columns], dtype=np.float64)
-        angles = dict(zip(self.columns, values.tolist(), strict=True))
+        angles = self.steady.update(
+            frame.t_s, dict(zip(self.columns, values.tolist(), strict=True))
+        )
+        values = np.array([angles[c] for c in self.columns], dtype=np.float64)
         smoothed = None
         if self.smoothing is not None:
             out = np.asarray(self.smoothing.update(frame.t_s, values), dtype=np.float64)
