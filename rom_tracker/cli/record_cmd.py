@@ -3,11 +3,14 @@
     rom-tracker record --profile NAME --movement M [--side left|right|both]
                        --mode effortless|active --source PATH|INDEX|URL
     rom-tracker record --profile NAME --protocol NAME --mode guided --source ...
+                       [--started-at 2026-03-02T09:30:00Z]
 
 Frames are measured as they come. In guided mode the protocol runner leads the steps and
 each trial is committed to the store the moment its step ends, so an interruption (Ctrl-C,
 a crash, a lost camera) keeps every completed trial. In effortless/active mode the whole
 recording is one trial per side, measured when the source ends or on Ctrl-C.
+``--started-at`` dates the session when it is made from an older video (its end is then
+that time plus the video's length).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
@@ -36,6 +40,7 @@ from rom_tracker.rom.protocol import (
     list_protocols,
     load_protocol,
 )
+from rom_tracker.rom.streaming import TrunkStabiliser
 from rom_tracker.rom.trial import TrialResult, measure_trial
 from rom_tracker.store import Store
 from rom_tracker.store.paths import default_db_path
@@ -78,12 +83,38 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="read a video file at its own speed, as if it were a live camera",
     )
     p.add_argument("--notes", default="", help="free-text notes stored with the session")
+    p.add_argument(
+        "--started-at",
+        metavar="ISO-8601",
+        help="when the recording was made, for a session from an older video, e.g. "
+        "2026-03-02T09:30:00Z or 2026-03-02T10:30:00+01:00 (default: now)",
+    )
     add_model_options(p)
     add_db_argument(p)
     p.set_defaults(func=run)
 
 
+_STARTED_AT_EXAMPLE = "e.g. --started-at 2026-03-02T09:30:00Z (UTC) or 2026-03-02T10:30:00+01:00"
+
+
+def _started_at(text: str) -> datetime:
+    """``--started-at``: an ISO-8601 date and time with a time zone, not in the future."""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(
+            f"--started-at {text!r} is not an ISO-8601 date and time", _STARTED_AT_EXAMPLE
+        ) from None
+    if when.tzinfo is None:
+        raise UsageError(f"--started-at {text!r} has no time zone", _STARTED_AT_EXAMPLE)
+    if when > datetime.now(UTC):
+        raise UsageError(f"--started-at {text!r} is in the future", _STARTED_AT_EXAMPLE)
+    return when
+
+
 def _check_args(args: argparse.Namespace) -> None:
+    if args.started_at is not None:
+        args.started_at = _started_at(args.started_at)
     if args.protocol and args.mode != "guided":
         raise UsageError("--protocol goes with --mode guided", "add --mode guided")
     if args.movement and args.mode == "guided":
@@ -140,16 +171,19 @@ class Recording:
     models: ModelPaths
     what: What
     saved: int = 0
+    last_t_s: float = 0.0  # source time of the last frame measured
 
     def frames(self) -> Iterator[tuple[float, dict[str, float]]]:
         """(t_s, {angle column: degrees}) for each frame, as the frames come."""
         pacer = _Pacer(self.args.realtime and self.source.info.kind == "video")
+        steady = TrunkStabiliser()  # neck rotation without the trunk's per-frame jitter
         for frame, lm in stream_landmarks(
             self.source, self.models, min_confidence=self.args.min_confidence
         ):
             pacer.wait(frame.t_s)
+            self.last_t_s = frame.t_s
             table = angle_table(lm, self.what)
-            yield frame.t_s, {k: float(v[0]) for k, v in table.items()}
+            yield frame.t_s, steady.update(frame.t_s, {k: float(v[0]) for k, v in table.items()})
 
     def save(self, result: TrialResult) -> None:
         trial_id = self.store.add_trial(self.session_id, result)  # committed now
@@ -229,6 +263,7 @@ def run(args: argparse.Namespace) -> int:
                 "min_confidence": args.min_confidence,
                 "realtime": args.realtime,
             },
+            started_at=args.started_at,
         )
         print(f"Session {session_id} for {args.profile} ({source.info.label})", flush=True)
         rec = Recording(args, store, session_id, source, models, what)
@@ -238,7 +273,9 @@ def run(args: argparse.Namespace) -> int:
             else:
                 rec.movement(args.movement, args.side, args.mode)
         finally:
-            store.end_session(session_id)
+            given = args.started_at  # an older video ends its own length after its start
+            ended = None if given is None else given + timedelta(seconds=rec.last_t_s)
+            store.end_session(session_id, ended_at=ended)
     print(f"Saved {rec.saved} trial(s) in session {session_id} ({args.db or default_db_path()}).")
     print(
         f"See them with: rom-tracker sessions show {session_id}  |  "
