@@ -7,10 +7,13 @@ the body stays still), projects it with a pinhole camera and warps every visible
 texture from the photo, far to near, over the photo with the head inpainted. A ground-truth
 CSV (one row per frame) is written next to the video.
 
-Angles are relative to the head's pose in the photo, R = Ry(yaw) Rx(pitch) Rz(roll):
+Angles are relative to the head's pose in the photo, in the project's conventions
+(docs/conventions.md: yaw, then pitch about the head's left-right axis, then roll about
+its face normal, intrinsic y-x'-z''):
   yaw > 0: the subject turns to their own LEFT, the face points to image right;
-  pitch > 0: chin up, the face points to image top;
-  roll > 0: the head tilts toward the subject's own left shoulder (image right).
+  pitch > 0: FLEXION, chin down, the face points to image bottom (< 0: extension);
+  roll > 0: lateral flexion to the subject's own left shoulder (top of the head to image
+  right).
 Renders like this are biased for absolute angles (the face landmarker under-reports the
 turn on them): use them for coverage, direction and smoothness only.
 
@@ -25,6 +28,7 @@ import math
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
@@ -36,9 +40,12 @@ STRETCH = (3.0, 8.0)  # area stretch above which blurred textures are used (sigm
 CSV_HEADER = (
     "# Ground truth for {video} ({size}, {fps:g} fps, {n} frames): synthetic render of"
     " skimage.data.astronaut() (Eileen Collins, NASA, public domain) made by"
-    " samples/make_head_turn.py --pattern {pattern} --max-yaw {max_yaw:g}. Angles in degrees"
-    " relative to the head pose in the photo. yaw>0: subject turns to their own LEFT (face"
-    " points to image right); pitch>0: chin up; roll>0: head tilts toward own left shoulder."
+    " samples/make_head_turn.py --pattern {pattern} --max-yaw {max_yaw:g} --hold {hold:g} --rest"
+    " {rest:g} --seconds {seconds:g}. Angles in degrees"
+    " relative to the head pose in the photo, in the project's conventions (docs/conventions.md,"
+    " head_yaw/pitch/roll_deg): yaw>0: subject turns to their own LEFT (face points to image"
+    " right); pitch>0: FLEXION, chin down (<0: extension); roll>0: head tilts toward own left"
+    " shoulder."
     " Renders are BIASED for absolute angles: the face landmarker under-reports the true turn"
     " on them (~0.7-0.9 of it, see samples/README.md); use them for coverage, direction and"
     " smoothness, never to fit a gain or correction."
@@ -48,14 +55,31 @@ CSV_HEADER = (
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--out", type=Path, default=ROOT / "samples" / "head_turn.mp4")
-    p.add_argument("--max-yaw", type=float, default=60.0, help="degrees, at most 75")
+    p.add_argument("--max-yaw", type=float, default=40.0, help="degrees, at most 75")
     p.add_argument("--pattern", choices=("turn", "sweep"), default="turn")
-    p.add_argument("--seconds", type=float, default=10.0)
+    p.add_argument("--seconds", type=float, default=17.0)
     p.add_argument("--fps", type=float, default=30.0)
-    p.add_argument("--size", default="640x480", help="WIDTHxHEIGHT")
-    p.add_argument("--hold", type=float, default=1.0, help="seconds held at each stop (turn)")
-    p.add_argument("--pitch-amp", type=float, default=0.0, help="degrees, sine over the clip")
-    p.add_argument("--roll-amp", type=float, default=0.0, help="degrees, sine over the clip")
+    p.add_argument("--size", default="320x240", help="WIDTHxHEIGHT")
+    p.add_argument(
+        "--hold",
+        type=float,
+        default=4.5,
+        help="seconds held at +-max (turn): effortless holds need 3 s and more",
+    )
+    p.add_argument("--rest", type=float, default=1.0, help="seconds held at 0 (turn)")
+    p.add_argument(
+        "--pitch-amp",
+        type=float,
+        default=0.0,
+        help="degrees, sine over the clip (pitch > 0 = flexion, chin down)",
+    )
+    p.add_argument(
+        "--roll-amp",
+        type=float,
+        default=0.0,
+        help="degrees, sine over the clip (roll > 0 = toward the subject's left shoulder)",
+    )
+    p.add_argument("--top", type=float, default=0.66, help="top share of the photo shown")
     p.add_argument("--face-model", type=Path, default=None)
     args = p.parse_args(argv)
     args.width, args.height = (int(v) for v in args.size.lower().split("x"))
@@ -77,41 +101,51 @@ def resolve_face_model(path: Path | None) -> Path:
 
 
 def yaw_track(
-    pattern: str, t: np.ndarray, seconds: float, max_yaw: float, hold: float
+    pattern: str, t: np.ndarray, seconds: float, max_yaw: float, *, hold: float, rest: float
 ) -> np.ndarray:
-    """True yaw (deg) at times t. turn: 0 -> +max -> 0 -> -max -> 0, cosine ramps with
-    holds of ``hold`` s at each stop; sweep: linear 0 -> +max -> -max -> 0."""
+    """True yaw (deg) at times t. turn: 0 -> +max -> 0 -> -max -> 0, cosine ramps, held
+    ``hold`` s at +-max and ``rest`` s at 0; sweep: linear 0 -> +max -> -max -> 0."""
     if pattern == "sweep":  # triangle wave starting at 0, going up first
         return max_yaw * (2 / np.pi) * np.arcsin(np.sin(2 * np.pi * t / seconds))
     stops = [0.0, max_yaw, 0.0, -max_yaw, 0.0]
-    ramp = (seconds - len(stops) * hold) / (len(stops) - 1)
+    holds = [rest, hold, rest, hold, rest]
+    ramp = (seconds - sum(holds)) / (len(stops) - 1)
     if ramp <= 0:
-        sys.exit(f"--seconds {seconds} is too short for 5 holds of {hold} s and 4 turns")
+        sys.exit(f"--seconds {seconds} is too short for holds of {sum(holds)} s and 4 turns")
     yaw = np.zeros_like(t)
-    start = hold
-    for a, b in itertools.pairwise(stops):
+    start = holds[0]
+    for (a, b), after in zip(itertools.pairwise(stops), holds[1:], strict=True):
         s = np.clip((t - start) / ramp, 0.0, 1.0)
         yaw = np.where(t >= start, a + (b - a) * (1 - np.cos(np.pi * s)) / 2, yaw)
-        start += ramp + hold
+        start += ramp + after
     return yaw
 
 
 def rotation(yaw: float, pitch: float, roll: float) -> np.ndarray:
-    """Head rotation in the camera frame (x right, y down, z forward), degrees in."""
-    y, p, r = np.radians([-yaw, -pitch, roll])
+    """Head rotation in the render's camera frame (x right, y down, z forward) from the
+    project's head angles in degrees (yaw > 0 own left, pitch > 0 flexion, roll > 0 own
+    left shoulder). With F = diag(1, -1, -1) (to the conventions' frame: y up, z toward the
+    viewer), F @ rotation(...) @ F is rom_tracker.kinematics.head.rotation_from_head_angles;
+    tests/test_samples.py checks it."""
+    y, p, r = np.radians([-yaw, pitch, roll])
     ry = np.array([[math.cos(y), 0, math.sin(y)], [0, 1, 0], [-math.sin(y), 0, math.cos(y)]])
     rx = np.array([[1, 0, 0], [0, math.cos(p), -math.sin(p)], [0, math.sin(p), math.cos(p)]])
     rz = np.array([[math.cos(r), -math.sin(r), 0], [math.sin(r), math.cos(r), 0], [0, 0, 1]])
     return ry @ rx @ rz
 
 
-def source_frame(width: int, height: int) -> np.ndarray:
-    """The astronaut photo cropped to the output aspect (head and shoulders), resized."""
+def source_frame(width: int, height: int, top: float = 0.66) -> np.ndarray:
+    """The astronaut photo cropped to the output aspect, resized: its top ``top`` of the
+    height (0.66: head and shoulders; 0.75: down to the upper chest, the most a 4:3 frame
+    can show of this square photo), centred across."""
     from skimage import data
 
     photo = data.astronaut()
-    h = round(photo.shape[0] * 0.66)
-    w = min(photo.shape[1], round(h * width / height))
+    h = round(photo.shape[0] * top)
+    w = round(h * width / height)
+    if w > photo.shape[1]:
+        most = photo.shape[1] * height / width / photo.shape[0]
+        sys.exit(f"--top {top:g} is too tall for a {width}x{height} frame: at most {most:.2f}")
     x0 = (photo.shape[1] - w) // 2
     return cv2.resize(photo[:h, x0 : x0 + w], (width, height), interpolation=cv2.INTER_AREA)
 
@@ -209,27 +243,47 @@ def write_outputs(
     os.replace(tmp_csv, csv)
 
 
-def main(argv: list[str] | None = None) -> None:
-    args = parse_args(argv)
+@dataclass(frozen=True)
+class Scene:
+    """Everything a frame needs: the background (head inpainted), the head's textures
+    (sharp, then blurred for stretched triangles), its mesh and the camera."""
+
+    background: np.ndarray
+    textures: list[np.ndarray]
+    mesh: HeadMesh
+    cam: Camera
+
+    def frame(self, yaw: float, pitch: float, roll: float) -> np.ndarray:
+        """One RGB frame with the head at the project's angles (degrees, see rotation)."""
+        return render(
+            self.background, self.textures, self.mesh, rotation(yaw, pitch, roll), self.cam
+        )
+
+
+def build_scene(width: int, height: int, face_model: Path | None, *, top: float = 0.66) -> Scene:
+    """The astronaut's head as a textured mesh in a width x height frame showing the top
+    ``top`` of the photo (see source_frame)."""
     sys.path.insert(0, str(ROOT))  # rom_tracker from this checkout, installed or not
-    cam = Camera(f=float(args.width), cx=args.width / 2, cy=args.height / 2)
-    photo = source_frame(args.width, args.height)
-    lm = face_landmarks(photo, resolve_face_model(args.face_model))
+    cam = Camera(f=float(width), cx=width / 2, cy=height / 2)
+    photo = source_frame(width, height, top)
+    lm = face_landmarks(photo, resolve_face_model(face_model))
     mask = head_mask(photo, lm)
     mesh = build_head(lm, cam, mask)
     texture = head_texture(photo, mask)
     textures = [texture] + [cv2.GaussianBlur(texture, (0, 0), sg) for sg in (1.5, 4.0)]
-    background = clean_background(photo, mask, grow=max(3, args.width // 100))
+    background = clean_background(photo, mask, grow=max(3, width // 100))
+    return Scene(background, textures, mesh, cam)
 
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    scene = build_scene(args.width, args.height, args.face_model, top=args.top)
     n = round(args.seconds * args.fps)
     t = np.arange(n) / args.fps
-    yaw = yaw_track(args.pattern, t, args.seconds, args.max_yaw, args.hold)
+    yaw = yaw_track(args.pattern, t, args.seconds, args.max_yaw, hold=args.hold, rest=args.rest)
     pitch = args.pitch_amp * np.sin(2 * np.pi * t / args.seconds)
     roll = args.roll_amp * np.sin(4 * np.pi * t / args.seconds)
-    frames = (
-        render(background, textures, mesh, rotation(*angles), cam)
-        for angles in zip(yaw, pitch, roll, strict=True)
-    )
+    frames = (scene.frame(*angles) for angles in zip(yaw, pitch, roll, strict=True))
     table = np.stack([t, yaw, pitch, roll], axis=1)
     header = CSV_HEADER.format(video=args.out.name, n=n, **vars(args))
     write_outputs(args.out, frames, (args.width, args.height), args.fps, table, header=header)

@@ -1,9 +1,13 @@
-"""The committed sample video and its ground-truth CSV agree (cv2 only, no models)."""
+"""The committed sample video and its ground-truth CSV agree, and the sample renderers follow
+the project's conventions (cv2 and numpy only: no models, no rendering)."""
 
 from __future__ import annotations
 
+import importlib
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 
 import cv2
 import numpy as np
@@ -76,3 +80,105 @@ def test_only_the_head_moves(truth: tuple[re.Match[str], np.ndarray], video: tup
     head = np.abs(turned[: h // 2, w // 4 : 3 * w // 4] - still[: h // 2, w // 4 : 3 * w // 4])
     assert body < 4.0, f"body changed by {body:.2f} grey levels on average"
     assert head.mean() > 5 * body + 5.0, f"head changed by only {head.mean():.2f}"
+
+
+# --- the renderers' conventions and the protocol script (no models, no rendering) ---------
+
+
+@pytest.fixture(scope="module")
+def samples_code() -> Iterator[tuple[ModuleType, ModuleType]]:
+    """samples/make_head_turn.py and samples/make_protocol_video.py, imported."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.syspath_prepend(str(SAMPLES))
+        yield (
+            importlib.import_module("make_head_turn"),
+            importlib.import_module("make_protocol_video"),
+        )
+
+
+def test_render_rotation_uses_the_project_conventions(samples_code: tuple) -> None:
+    """The renderer's rotation (camera frame x right, y down, z forward) is the project's
+    head rotation (y up, z toward the viewer): pitch > 0 is flexion (the nose goes down),
+    yaw > 0 turns to the subject's left (image right), roll > 0 tilts the top of the head
+    to image right."""
+    from rom_tracker.kinematics.head import head_angles_from_rotation, rotation_from_head_angles
+
+    render, _ = samples_code
+    flip = np.diag([1.0, -1.0, -1.0])
+    rng = np.random.default_rng(7)
+    for yaw, pitch, roll in rng.uniform(-60, 60, size=(20, 3)):
+        r = flip @ render.rotation(yaw, pitch, roll) @ flip
+        np.testing.assert_allclose(r, rotation_from_head_angles(yaw, pitch, roll)[0], atol=1e-12)
+        got = [float(a[0]) for a in head_angles_from_rotation(r[None])]
+        np.testing.assert_allclose(got, [yaw, pitch, roll], atol=1e-9)
+    nose, top = np.array([0.0, 0.0, -1.0]), np.array([0.0, -1.0, 0.0])  # render frame
+    assert (render.rotation(0, 20, 0) @ nose)[1] > 0.3  # flexion: nose toward image down
+    assert (render.rotation(20, 0, 0) @ nose)[0] > 0.3  # own left: nose toward image right
+    assert (render.rotation(0, 0, 20) @ top)[0] > 0.3  # own left shoulder: top to image right
+
+
+def test_protocol_script_performs_each_step_in_order(samples_code: tuple) -> None:
+    """The keyframes for neck_micro_pause: each measure step reaches its target from the
+    centre (in the movement's direction), effortless ones hold it for more than hold_s at
+    under 5 deg/s, active ones come back to centre; neutral steps find the head at centre."""
+    from rom_tracker.rom.movements import movement
+    from rom_tracker.rom.protocol import load_protocol
+
+    _, script = samples_code
+    protocol = load_protocol("neck_micro_pause")
+    centre = (-4.0, -14.0, 0.0)
+    keys, steps = script.plan(protocol, script.DEFAULT_RANGES, centre=centre)
+    table = script.sample(keys, 15.0)
+    t, poses = table[:, 0], table[:, 1:]
+    assert [s.kind for s in steps] == [s.kind for s in protocol.steps]
+    assert np.all(np.diff([s.expected_start_s for s in steps]) >= 0)
+    for s, step in zip(steps, protocol.steps, strict=True):
+        during = (t >= s.expected_start_s) & (t <= s.expected_end_s + 1e-9)
+        if s.kind == "neutral":  # at centre (within 1 deg) when the step is expected to end
+            at_end = np.searchsorted(t, s.expected_end_s)  # first frame at or after it
+            assert np.abs(poses[at_end] - centre).max() < 1.0, s
+        if s.kind != "measure":
+            continue
+        ms = movement(s.movement).side(s.side)
+        axis = script.AXES.index(script.AXIS_OF_COLUMN[ms.column])
+        value = ms.sign * (poses[:, axis] - centre[axis])
+        assert value[during].max() == pytest.approx(s.target_deg, abs=0.1), s
+        effortless, active = script.DEFAULT_RANGES[script.RANGE_OF[s.movement, s.side]]
+        assert s.target_deg == (effortless if s.mode == "effortless" else active)
+        if s.mode == "effortless":
+            held = during & (np.abs(value - s.target_deg) < 0.05)
+            assert np.ptp(t[held]) >= step.hold_s - 0.1, s
+        else:  # back below return_fraction of the peak when the step is expected to end
+            at_end = np.searchsorted(t, s.expected_end_s)  # first frame at or after it
+            assert value[at_end] <= step.return_fraction * s.target_deg + 0.5, s
+    assert np.abs(np.diff(poses, axis=0)).max() * 15.0 < 60.0  # deg/s: no jumps
+    assert np.all(np.abs(poses) <= [script.LIMITS[a] for a in script.AXES])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--rotation", "40:30"], "5 < effortless < active"),
+        (["--rotation", "35"], "EFFORTLESS:ACTIVE"),
+        (["--size", "1280x720"], "at most 640x480"),
+        (["--patient", "neck_twist"], "unknown movement"),
+    ],
+)
+def test_protocol_script_refuses_bad_options(
+    samples_code: tuple, args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, script = samples_code
+    with pytest.raises(SystemExit):
+        script.parse_args(args)
+    assert message in capsys.readouterr().err
+
+
+def test_protocol_script_refuses_what_it_cannot_render(samples_code: tuple) -> None:
+    from rom_tracker.rom.protocol import load_protocol
+
+    _, script = samples_code
+    with pytest.raises(SystemExit, match="only neck movements"):
+        script.plan(load_protocol("lower_back_micro_pause"), script.DEFAULT_RANGES)
+    too_far = {**script.DEFAULT_RANGES, "flexion": (30.0, 70.0)}
+    with pytest.raises(SystemExit, match="beyond the renderer's 45"):
+        script.plan(load_protocol("neck_micro_pause"), too_far)
