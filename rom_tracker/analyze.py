@@ -281,7 +281,7 @@ def analyze_source(
         "(Hampel 0.25 s k=3, gaps <= 0.25 s filled, zero-phase Butterworth 6 Hz order 2)",
     ]
     stem = out_dir / source.info.stem
-    paths = tuple(stem.with_suffix(s) for s in (".csv", ".npz", ".json"))
+    paths = tuple(stem.parent / f"{stem.name}{s}" for s in (".csv", ".npz", ".json"))
     with OutputSet() as outputs:
         outputs.add(paths[0], csv_bytes(columns, header))
         outputs.add(paths[1], npz_bytes(_landmark_arrays(lm)))

@@ -84,7 +84,7 @@ class VideoJob:
     @property
     def outputs(self) -> tuple[Path, ...]:
         stem = Path(self.out_dir) / Path(self.input).stem
-        return tuple(stem.with_suffix(s) for s in OUTPUT_SUFFIXES)
+        return tuple(stem.parent / f"{stem.name}{s}" for s in OUTPUT_SUFFIXES)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,11 @@ def read_mot(path: Path) -> dict[str, np.ndarray]:
             f"{path} is not an OpenSim .mot file (no 'endheader' line)",
             "export it again from OpenSim or rom-tracker",
         ) from None
+    if end + 1 >= len(lines) or not lines[end + 1].split():
+        raise FileFormatError(
+            f"{path} has no column names after 'endheader'",
+            "export it again from OpenSim or rom-tracker",
+        )
     names = lines[end + 1].split()
     rows = [line.split() for line in lines[end + 2 :] if line.strip()]
     try:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pytest
 from fuzzing import FUZZ, TOML_VALUES, mutated_bytes, mutated_json, mutated_lines
-from hypothesis import assume, given
+from hypothesis import given
 
 from rom_tracker.errors import RomTrackerError
 from rom_tracker.mot import mot_text, read_mot
@@ -123,18 +123,6 @@ MOT = mot_text(
 ).encode()
 
 
-def _ends_at_endheader(data: bytes) -> bool:
-    lines = data.decode("utf-8", errors="replace").splitlines()
-    ends = [i for i, line in enumerate(lines) if line.strip().lower() == "endheader"]
-    return bool(ends) and ends[0] == len(lines) - 1
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=IndexError,
-    reason="known bug, reported: read_mot indexes the line after 'endheader' without "
-    "checking it exists (rom_tracker/mot.py is outside the reliability issue's modules)",
-)
 def test_mot_ending_at_its_header(tmp_path: Path) -> None:
     path = tmp_path / "in.mot"
     path.write_bytes(MOT.split(b"endheader")[0] + b"endheader\n")
@@ -144,7 +132,6 @@ def test_mot_ending_at_its_header(tmp_path: Path) -> None:
 @FUZZ
 @given(data=mutated_bytes(MOT))
 def test_mot_byte_mutations(data: bytes) -> None:
-    assume(not _ends_at_endheader(data))  # the known bug above; look for others
     with folder() as tmp:
         path = tmp / "in.mot"
         path.write_bytes(data)

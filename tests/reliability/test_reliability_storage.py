@@ -220,12 +220,6 @@ def test_existing_output_survives_a_failed_rewrite(
     assert files_under(tmp_path) == ["x.csv"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug, reported: analyze names outputs with Path.with_suffix, so 'a.1.png' "
-    "and 'a.2.png' both write a.csv/.npz/.json and the second silently replaces the first "
-    "(rom_tracker/analyze.py is outside the reliability issue's modules)",
-)
 def test_inputs_with_dots_in_their_names_keep_their_own_outputs(
     model_cli: Cli, tmp_path: Path, person_photo: Path
 ) -> None:
