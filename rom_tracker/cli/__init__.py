@@ -10,8 +10,10 @@ by the ``gui`` command.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -89,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.exception("failed")
         print(f"rom-tracker: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except BrokenPipeError:  # the reader went away (`rom-tracker progress | head`)
+        with contextlib.suppress(OSError):
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - no flush error at exit
+        return 0
     except KeyboardInterrupt:
         print("rom-tracker: interrupted; completed work was kept", file=sys.stderr)
         return 130

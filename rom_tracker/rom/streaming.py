@@ -5,7 +5,7 @@ about 3 degrees from one frame to the next and +-10 degrees over a still recordi
 on samples/head_turn.mp4, where the body does not move at all. Neck rotation is head yaw
 minus trunk yaw, so that jitter went straight into it and broke the protocol runner's
 neutral (10 degrees) and hold (5 deg/s) checks. :class:`TrunkStabiliser` low-passes trunk
-yaw (One Euro, 0.3 Hz, no speed adaptation: a trunk does not whip round) and recomputes
+yaw (One Euro, 0.15 Hz, no speed adaptation: a trunk does not whip round) and recomputes
 neck rotation from it; a trunk reading lost for up to ``hold_s`` keeps the last smoothed one.
 Head yaw itself is left raw: holds and peaks are found on it by the ROM logic.
 
@@ -21,7 +21,7 @@ import numpy as np
 
 from rom_tracker.rom.filters import OneEuroFilter
 
-TRUNK_CUTOFF_HZ = 0.3
+TRUNK_CUTOFF_HZ = 0.15
 TRUNK_HOLD_S = 1.0
 
 
