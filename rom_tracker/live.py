@@ -42,14 +42,12 @@ from rom_tracker.capture import Frame
 from rom_tracker.errors import InputError
 from rom_tracker.kinematics.table import angle_table, columns_for
 from rom_tracker.landmarks import FaceLandmarker, PoseLandmarker, TrackBuilder
-from rom_tracker.pipeline import ModelPaths, What
+from rom_tracker.pipeline import FaceOut, ModelPaths, PoseOut, What
 from rom_tracker.rom.streaming import TrunkStabiliser
 from rom_tracker.types import ImageSize, Landmarks
 
 log = logging.getLogger(__name__)
 
-FaceOut = tuple[np.ndarray, np.ndarray]  # image xyz (478, 3), matrix (4, 4)
-PoseOut = tuple[np.ndarray, ...]  # image xyz (33, 3), world xyz (33, 3), visibility (33,)
 FaceFn = Callable[[np.ndarray, float], FaceOut | None]
 PoseFn = Callable[[np.ndarray, float], PoseOut | None]
 

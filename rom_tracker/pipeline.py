@@ -23,6 +23,8 @@ from rom_tracker.landmarks import FaceLandmarker, PoseLandmarker, TrackBuilder
 from rom_tracker.types import FaceTrack, ImageSize, Landmarks, PoseTrack
 
 What = Literal["head", "hip", "all"]
+FaceOut = tuple[np.ndarray, np.ndarray]  # image xyz (478, 3), matrix (4, 4)
+PoseOut = tuple[np.ndarray, ...]  # image xyz (33, 3), world xyz (33, 3), visibility (33,)
 WHAT_CHOICES: tuple[What, ...] = ("head", "hip", "all")
 
 
@@ -93,41 +95,22 @@ def run_models(
     Photos (and folders of photos) use MediaPipe's IMAGE mode, one independent detection
     each; videos, cameras and streams use VIDEO mode with the source's timestamps.
     """
-    video = not source.info.is_still
     builder = TrackBuilder(capacity=source.info.frame_count + 1)
     times: list[float] = []
     size: ImageSize | None = None
-    with ExitStack() as stack:
-        face = (
-            stack.enter_context(
-                FaceLandmarker(models.face, video=video, min_confidence=min_confidence)
-            )
-            if models.face
-            else None
-        )
-        pose = (
-            stack.enter_context(
-                PoseLandmarker(models.pose, video=video, min_confidence=min_confidence)
-            )
-            if models.pose
-            else None
-        )
-        pool = stack.enter_context(ThreadPoolExecutor(max_workers=2, thread_name_prefix="infer"))
-        for frame in prefetch(iter(source)):
-            if size is None:
-                size = ImageSize(frame.rgb.shape[1], frame.rgb.shape[0])
-            face_job = pool.submit(face.process, frame.rgb, frame.t_s) if face else None
-            pose_out = pose.process(frame.rgb, frame.t_s) if pose else None
-            builder.add(face_job.result() if face_job else None, pose_out)
-            times.append(frame.t_s)
-            if on_frame is not None:
-                on_frame(frame)
+    for frame, face_out, pose_out in _inferred(source, models, min_confidence):
+        if size is None:
+            size = ImageSize(frame.rgb.shape[1], frame.rgb.shape[0])
+        builder.add(face_out, pose_out)
+        times.append(frame.t_s)
+        if on_frame is not None:
+            on_frame(frame)
     n = len(times)
     return Landmarks(
         t_s=np.asarray(times, dtype=np.float64),
         size=size or ImageSize(max(source.info.width, 1), max(source.info.height, 1)),
-        face=builder.face_track() if face else FaceTrack.empty(n),
-        pose=builder.pose_track() if pose else PoseTrack.empty(n),
+        face=builder.face_track() if models.face else FaceTrack.empty(n),
+        pose=builder.pose_track() if models.pose else PoseTrack.empty(n),
     )
 
 
@@ -141,6 +124,28 @@ def stream_landmarks(
 
     For recording, where angles are needed as the frames come (the protocol runner reacts
     to holds and returns). Same concurrency as :func:`run_models`.
+    """
+    for frame, face_out, pose_out in _inferred(source, models, min_confidence):
+        builder = TrackBuilder()
+        builder.add(face_out, pose_out)
+        yield (
+            frame,
+            Landmarks(
+                t_s=np.array([frame.t_s]),
+                size=ImageSize(frame.rgb.shape[1], frame.rgb.shape[0]),
+                face=builder.face_track() if models.face else FaceTrack.empty(1),
+                pose=builder.pose_track() if models.pose else PoseTrack.empty(1),
+            ),
+        )
+
+
+def _inferred(
+    source: Source, models: ModelPaths, min_confidence: float
+) -> Iterator[tuple[Frame, FaceOut | None, PoseOut | None]]:
+    """Each frame with the face and pose landmarker outputs (None: not seen / not asked).
+
+    Decoding runs ahead in its own thread; the face landmarker runs on a worker thread while
+    the pose landmarker runs here, both on the same frame.
     """
     video = not source.info.is_still
     with ExitStack() as stack:
@@ -162,14 +167,4 @@ def stream_landmarks(
         for frame in prefetch(iter(source)):
             face_job = pool.submit(face.process, frame.rgb, frame.t_s) if face else None
             pose_out = pose.process(frame.rgb, frame.t_s) if pose else None
-            builder = TrackBuilder()
-            builder.add(face_job.result() if face_job else None, pose_out)
-            yield (
-                frame,
-                Landmarks(
-                    t_s=np.array([frame.t_s]),
-                    size=ImageSize(frame.rgb.shape[1], frame.rgb.shape[0]),
-                    face=builder.face_track() if face else FaceTrack.empty(1),
-                    pose=builder.pose_track() if pose else PoseTrack.empty(1),
-                ),
-            )
+            yield frame, (face_job.result() if face_job else None), pose_out
