@@ -386,9 +386,12 @@ fit a gain. The pose-yaw self-calibration in these runs is the per-recording fit
   (two ways of computing hip flexion from it agree within 2-8 deg). No side view.
 - Renders: biased (above). Coverage to 85-90 deg can only be measured when the sample script
   allows such turns.
-- The pose-landmark yaw's default gain ({DEFAULT_POSE_YAW_MODEL.gain}, used for photos and
-  live display) comes from self-calibration on the two real face videos with a visible pose
-  (`d12`, `d13`); head anthropometry suggests about 1.5.
+- The pose-landmark yaw's default gain ({DEFAULT_POSE_YAW_MODEL.gain}, used for photos, and
+  live until enough frames with a trusted face yaw are seen) comes from self-calibration on
+  the two real face videos with a visible pose (`d12`, `d13`); head anthropometry suggests
+  about 1.5. Live, the model is then fitted on the frames seen so far
+  (`rom.streaming.PoseYawCalibrator`); at the end of `d12` it is within 0.1 of the gain
+  `analyze` fits on the whole video (tests/test_live.py).
 - Neck rotation = head yaw - trunk yaw: the pose model's shoulder depth follows a head turn a
   little (trunk yaw moved with about 0.1-0.2 of the head yaw on renders with a still body),
   so neck rotation reads slightly less than the head turn.

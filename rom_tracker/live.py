@@ -10,6 +10,9 @@ Two threads and one helper:
   concurrently (MediaPipe VIDEO mode releases the GIL; timestamps strictly increase), computes
   the angles with the same kinematics as ``analyze`` (:func:`angle_table` on a one-frame
   :class:`~rom_tracker.types.Landmarks`) and hands a :class:`LiveResult` to a callback.
+  The pose-landmark head yaw (used past the face landmarker's reach) is calibrated on the
+  frames seen so far (:class:`~rom_tracker.rom.streaming.PoseYawCalibrator`), as
+  ``analyze`` calibrates it on the whole recording.
 
 Timing: ``t_capture`` is ``time.perf_counter()`` when the frame was read, ``t_inferred``
 when its angles were ready; the GUI adds its own display time. Latency is
@@ -40,10 +43,11 @@ import numpy.typing as npt
 
 from rom_tracker.capture import Frame
 from rom_tracker.errors import InputError
-from rom_tracker.kinematics.table import angle_table, columns_for
+from rom_tracker.kinematics.fusion import pose_yaw_cues
+from rom_tracker.kinematics.table import AngleOptions, angle_table, columns_for
 from rom_tracker.landmarks import FaceLandmarker, PoseLandmarker, TrackBuilder
 from rom_tracker.pipeline import FaceOut, ModelPaths, PoseOut, What
-from rom_tracker.rom.streaming import TrunkStabiliser
+from rom_tracker.rom.streaming import PoseYawCalibrator, TrunkStabiliser
 from rom_tracker.types import ImageSize, Landmarks
 
 log = logging.getLogger(__name__)
@@ -334,6 +338,7 @@ class LiveProcessor:
         self.on_finished = on_finished
         self.smoothing = smoothing
         self.steady = TrunkStabiliser()  # neck rotation without the trunk's per-frame jitter
+        self.pose_yaw = PoseYawCalibrator()
         self.min_confidence = min_confidence
         self._face_fn = face
         self._pose_fn = pose
@@ -448,7 +453,12 @@ class LiveProcessor:
         rate: _Rate,
     ) -> None:
         frame = item.frame
-        table = angle_table(frame_landmarks(size, frame.t_s, face_out, pose_out), self.what)
+        lm = frame_landmarks(size, frame.t_s, face_out, pose_out)
+        options = AngleOptions(pose_yaw_model=self.pose_yaw.model, details=True)
+        table = angle_table(lm, self.what, options=options)
+        if self.what != "hip" and pose_out is not None:
+            cues = pose_yaw_cues(lm.pose.image_xyz, lm.pose.visibility, (size.width, size.height))
+            self.pose_yaw.update(cues, table["head_yaw_face_deg"])
         values = np.array([table[c][0] for c in self.columns], dtype=np.float64)
         angles = self.steady.update(
             frame.t_s, dict(zip(self.columns, values.tolist(), strict=True))

@@ -17,9 +17,10 @@ import pytest
 from rom_tracker.capture import Frame, SourceInfo, open_source
 from rom_tracker.errors import InputError
 from rom_tracker.kinematics.head import rotation_from_head_angles
+from rom_tracker.kinematics.table import AngleOptions, compute_angles
 from rom_tracker.live import LatestFrameReader, LiveProcessor, LiveResult, run_live
 from rom_tracker.models import resolve
-from rom_tracker.pipeline import ModelPaths
+from rom_tracker.pipeline import ModelPaths, run_models
 
 RGB = np.zeros((24, 32, 3), np.uint8)
 
@@ -267,3 +268,22 @@ def test_real_face_video_played_live(shared_dir: Path, use_models: dict[str, str
     assert np.nanmax(np.abs(yaw)) < 60
     assert all(r.face_xyz is not None and r.face_xyz.shape == (478, 3) for r in results[-5:])
     assert [r.index for r in results] == sorted({r.index for r in results})
+
+
+@pytest.mark.real
+def test_live_pose_yaw_calibration_matches_analyze(
+    shared_dir: Path, use_models: dict[str, str]
+) -> None:
+    """Live fits the pose-yaw model on the frames seen so far; by the end of a real video
+    it is the one ``analyze`` fits on the whole recording."""
+    models = ModelPaths(face=resolve("face_landmarker"), pose=resolve("pose_landmarker_lite"))
+    video = shared_dir / "data/videos/faces/d12.mp4"
+    proc = LiveProcessor(open_source(video), models, "head", realtime=True)
+    results = run_live(proc, timeout=120.0)
+    lm = run_models(open_source(video), models)
+    whole = compute_angles(lm, "head", AngleOptions(calibrate_pose_yaw=True)).pose_yaw_model
+    live = proc.pose_yaw.model
+    print(f"d12: live {live} ({len(results)} frames) | analyze {whole}")
+    assert live.calibrated and whole.calibrated
+    assert abs(live.gain - whole.gain) < 0.1
+    assert abs(live.offset - whole.offset) < 0.02

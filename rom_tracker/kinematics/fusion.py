@@ -279,13 +279,15 @@ def head_yaw_full_range(
     cues: PoseYawCues,
     *,
     calibrate: bool = True,
+    model: PoseYawModel = DEFAULT_POSE_YAW_MODEL,
     ray_yaw_deg: npt.ArrayLike | None = None,
     neutral_frames: npt.ArrayLike | None = None,
 ) -> HeadYaw:
     """Face yaw (T,) and pose cues -> :class:`HeadYaw`.
 
     ``calibrate``: fit the pose model on this recording (videos); False for independent
-    photos. ``ray_yaw_deg``: per-frame horizontal ray angle of the head (see
+    photos and live frames, which use ``model`` (the default, or one fitted on the frames
+    seen so far). ``ray_yaw_deg``: per-frame horizontal ray angle of the head (see
     ``rom_tracker.kinematics.camera.ray_yaw_deg``), subtracted from the pose yaw (an
     appearance) when the face yaw is corrected for the camera geometry.
     ``neutral_frames``: (T,) bool, the neutral capture the face yaw is relative to; an
@@ -296,7 +298,8 @@ def head_yaw_full_range(
     ray_yaw = 0.0 if ray_yaw_deg is None else np.asarray(ray_yaw_deg, dtype=np.float64)
     # the cue is an appearance: fit it against the face yaw with the camera geometry put back
     appearance = face + np.nan_to_num(ray_yaw)
-    model = calibrate_pose_yaw(cues, appearance) if calibrate else DEFAULT_POSE_YAW_MODEL
+    if calibrate:
+        model = calibrate_pose_yaw(cues, appearance, default=model)
     pose = wrap_deg(pose_yaw(cues, model) - ray_yaw)
     if neutral_frames is not None and not model.calibrated:
         at_neutral = pose[np.asarray(neutral_frames, dtype=bool)]

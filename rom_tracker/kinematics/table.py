@@ -96,6 +96,9 @@ class AngleOptions:
     * ``calibrate_pose_yaw``: fit the pose-landmark yaw onto the face yaw of this recording
       (``analyze`` does for videos). False (the default): the default pose-yaw model, so
       every frame's angles depend on that frame alone (photos, live display, chunks).
+    * ``pose_yaw_model``: the pose-yaw model when not calibrating (live: the one fitted on
+      the frames seen so far, ``rom.streaming.PoseYawCalibrator``); with calibration, the
+      fallback when a recording has too few frames to fit.
     * ``visibility_min``: pose landmarks less visible than this are not seen.
     * ``details``: also the columns of ``HEAD_DETAIL`` and ``HIP_DETAIL``.
     """
@@ -103,6 +106,7 @@ class AngleOptions:
     camera: Intrinsics | None = None
     neutral: NeutralSpec | None = None
     calibrate_pose_yaw: bool = False
+    pose_yaw_model: PoseYawModel = DEFAULT_POSE_YAW_MODEL
     visibility_min: float = VISIBILITY_MIN
     details: bool = False
 
@@ -186,6 +190,7 @@ def compute_angles(
             face["head_yaw_deg"],
             cues,
             calibrate=opts.calibrate_pose_yaw,
+            model=opts.pose_yaw_model,
             ray_yaw_deg=ray,
             neutral_frames=None if neutral is None else neutral.frames,
         )
