@@ -10,7 +10,7 @@ from collections.abc import Callable
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from rom_tracker.rom.movements import MODES, MOVEMENTS
 from rom_tracker.store import Store
 from rom_tracker.ui import theme
+from rom_tracker.ui.date_ticks import plan_ticks, view_range
 from rom_tracker.ui.live_view import label, panel
 from rom_tracker.ui.progress_data import (
     MovementProgress,
@@ -36,11 +37,40 @@ from rom_tracker.ui.progress_data import (
 from rom_tracker.ui.widgets import fmt_deg
 
 COMPARE_COLUMNS = ("Movement", "Side", "Mode", "Before", "After", "Change", "MDC95", "Real change?")
-DAY_S = 86400.0
+
+
+class DateAxis(pg.AxisItem):
+    """A time axis with dates a person reads at a glance ("5 Oct", "23 Nov 2025", "08:30"),
+    adapted to the span shown and to the data's years (:mod:`rom_tracker.ui.date_ticks`);
+    labels never overlap."""
+
+    def __init__(self) -> None:
+        super().__init__("bottom")
+        self.enableAutoSIPrefix(False)  # the values are times, never scaled
+        self.dates: tuple[float, ...] = ()
+        self._labels: dict[float, str] = {}
+
+    def set_dates(self, dates: list[float]) -> None:
+        """The data's times (POSIX s): whether the labels need the year."""
+        self.dates = tuple(dates)
+        self.picture = None  # redraw the ticks
+        self.update()
+
+    def tickValues(self, minVal: float, maxVal: float, size: float) -> list:
+        metrics = QFontMetricsF(self.style["tickFont"] or QFont())
+        ticks = plan_ticks(minVal, maxVal, size, metrics.horizontalAdvance, dates=self.dates)
+        self._labels = dict(ticks.major)
+        levels = [(ticks.step_s, [t for t, _ in ticks.major])]
+        if ticks.minor:
+            levels.append((ticks.minor_step_s, list(ticks.minor)))
+        return levels
+
+    def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:
+        return [self._labels.get(v, "") for v in values]
 
 
 def _date_plot(title: str) -> pg.PlotWidget:
-    w = pg.PlotWidget(background=theme.PANEL, axisItems={"bottom": pg.DateAxisItem()})
+    w = pg.PlotWidget(background=theme.PANEL, axisItems={"bottom": DateAxis()})
     item = w.getPlotItem()
     item.showGrid(x=True, y=True, alpha=0.25)
     item.setTitle(title, color=theme.TEXT, size="11pt")
@@ -231,7 +261,9 @@ class ProgressView(QWidget):
             s = d.get(side, mode, guided)
             item.setData(s.dates, s.values)
             dates += s.dates.tolist()
-        x0, x1 = (min(dates) - DAY_S, max(dates) + DAY_S) if dates else (0.0, 1.0)
+        x0, x1 = view_range(dates)
+        for plot in (self.values_plot, self.extra_plot):
+            plot.getPlotItem().getAxis("bottom").set_dates(dates)
         values = [d.get(side, m, g).values for m, g in self.series]
         top = max([0.0, *(float(np.max(v)) for v in values if v.size)])
         for mode, item in self.bands.items():
