@@ -48,20 +48,8 @@ def synthetic(n: int, seed: int = 0) -> Landmarks:
     )
 
 
-def frames(lm: Landmarks, i: int, j: int) -> Landmarks:
-    s = slice(i, j)
-    return Landmarks(
-        lm.t_s[s],
-        lm.size,
-        FaceTrack(lm.face.image_xyz[s], lm.face.matrix[s], lm.face.found[s]),
-        PoseTrack(
-            lm.pose.image_xyz[s], lm.pose.world_xyz[s], lm.pose.visibility[s], lm.pose.found[s]
-        ),
-    )
-
-
 def per_frame(lm: Landmarks, n: int) -> dict[str, np.ndarray]:
-    rows = [angle_table(frames(lm, i, i + 1)) for i in range(n)]
+    rows = [angle_table(lm.frames(i, i + 1)) for i in range(n)]
     return {k: np.concatenate([r[k] for r in rows]) for k in rows[0]}
 
 
@@ -80,7 +68,7 @@ def main() -> None:
     chunk_times = []
     for _ in range(args.runs):  # chunked first: ru_maxrss only ever grows
         start = time.perf_counter()
-        parts = [angle_table(frames(lm, i, i + chunk)) for i in range(0, args.frames, chunk)]
+        parts = [angle_table(lm.frames(i, i + chunk)) for i in range(0, args.frames, chunk)]
         chunked = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
         chunk_times.append(time.perf_counter() - start)
     rss_chunked = _common.peak_rss_mib()

@@ -161,3 +161,14 @@ class Landmarks:
 
     def __len__(self) -> int:
         return int(self.t_s.shape[0])
+
+    def frames(self, start: int, stop: int) -> Landmarks:
+        """Frames ``start:stop`` (views of the same arrays, no copy)."""
+        s = slice(start, stop)
+        face, pose = self.face, self.pose
+        return Landmarks(
+            self.t_s[s],
+            self.size,
+            FaceTrack(face.image_xyz[s], face.matrix[s], face.found[s]),
+            PoseTrack(pose.image_xyz[s], pose.world_xyz[s], pose.visibility[s], pose.found[s]),
+        )

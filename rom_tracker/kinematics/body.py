@@ -173,12 +173,24 @@ def trunk_frame(
     return TrunkFrame(up=up, forward=forward, left=cross(up, forward))
 
 
+def world_points(
+    world_xyz: npt.ArrayLike, *, unseen: npt.NDArray[np.bool_] | None = None
+) -> dict[int, Array]:
+    """The landmarks the 3D columns use, ``(T, 3)`` float64 by index, from pose world
+    landmarks ``(T, 33, 3)``; NaN where ``unseen`` (T, 33) is True or not finite."""
+    return _take("world_xyz", world_xyz, _WORLD_USED, unseen=unseen)
+
+
 def world_angles(
     world_xyz: npt.ArrayLike, *, unseen: npt.NDArray[np.bool_] | None = None
 ) -> dict[str, Array]:
     """The 3D columns (``WORLD_COLUMNS``) from pose world landmarks ``(T, 33, 3)``;
     ``unseen`` (T, 33): landmarks to treat as not seen (NaN)."""
-    pt = _take("world_xyz", world_xyz, _WORLD_USED, unseen=unseen)
+    return world_angles_from_points(world_points(world_xyz, unseen=unseen))
+
+
+def world_angles_from_points(pt: dict[int, Array]) -> dict[str, Array]:
+    """:func:`world_angles` from the output of :func:`world_points`."""
     ls, rs = pt[P.LEFT_SHOULDER], pt[P.RIGHT_SHOULDER]
     frame = trunk_frame(ls, rs, pt[P.LEFT_HIP], pt[P.RIGHT_HIP])
     out = {
@@ -313,4 +325,6 @@ __all__ = [
     "image_angles",
     "trunk_frame",
     "world_angles",
+    "world_angles_from_points",
+    "world_points",
 ]

@@ -57,8 +57,9 @@ def from_components(*components: Array) -> Array:
     return np.moveaxis(np.stack(np.broadcast_arrays(*components)), 0, -1)
 
 
-#: Frames per block when copying landmarks into component planes (keeps it in cache).
-_BLOCK = 4096
+#: Frames per block when copying landmarks into component planes (the block's source rows
+#: and planes stay in the CPU cache).
+_BLOCK = 1024
 
 
 def points(
@@ -74,21 +75,31 @@ def points(
     asked for, into component planes (each ``[:, i]`` is contiguous), block by block of
     frames: several times faster than one transposing copy.
     """
-    idx = list(indices)
+    idx = [int(i) for i in indices]
     n, dims = values.shape[0], values.shape[2] if ndim is None else ndim
-    planes = np.empty((len(idx), dims, n))
-    for start in range(0, n, _BLOCK):
-        block = np.take(values[start : start + _BLOCK], idx, axis=1)[:, :, :dims]
-        planes[:, :, start : start + _BLOCK] = block.transpose(1, 2, 0)
-    if np.isinf(planes).any():
-        planes[np.isinf(planes)] = np.nan
+    hidden = None
     if unseen is not None:
         hidden = np.asarray(unseen, dtype=bool)
         if hidden.shape != values.shape[:2]:
             raise ValueError(f"unseen: expected shape {values.shape[:2]}, got {hidden.shape}")
-        for k, i in enumerate(idx):
-            planes[k][:, hidden[:, i]] = np.nan
+    planes = np.empty((len(idx), dims, n))
+    for start in range(0, n, _BLOCK):
+        block = planes[:, :, start : start + _BLOCK]
+        rows = values[start : start + _BLOCK]
+        for k, i in enumerate(idx):  # basic slices: no fancy-index temporary
+            block[k] = rows[:, i, :dims].T
+        if np.isinf(block).any():
+            block[np.isinf(block)] = np.nan
+        if hidden is not None:
+            # x * 1.0 is x exactly and x * NaN is NaN: masks without a branch per value
+            block *= _NAN_WHERE_TRUE.take(hidden[start : start + _BLOCK, idx].T.view(np.uint8))[
+                :, None, :
+            ]
     return [np.moveaxis(p, 0, -1) for p in planes]
+
+
+#: Indexed by a boolean as 0/1: 1.0 for False, NaN for True (see :func:`points`).
+_NAN_WHERE_TRUE = np.array([1.0, np.nan])
 
 
 def dot(a: Array, b: Array) -> Array:
@@ -169,13 +180,12 @@ def signed_angle_in_plane(v: Array, x_axis: Array, y_axis: Array) -> Array:
 def wrap_deg(angle: npt.ArrayLike) -> Array:
     """Wrap degrees into (-180, 180]; NaN stays NaN."""
     a = np.asarray(angle, dtype=np.float64)
-    with np.errstate(invalid="ignore"):
-        outside = ~((a > -180.0) & (a <= 180.0))  # NaN and inf land here too
-        if not outside.any():
-            return a.copy()
-        out = np.array(a, dtype=np.float64)
-        far = a[outside]
-        out[outside] = np.where(np.isfinite(far), 180.0 - np.mod(180.0 - far, 360.0), np.nan)
+    out = a.copy()
+    far = (a <= -180.0) | (a > 180.0)  # NaN compares False and stays NaN; inf lands here
+    if far.any():  # rare: angles from arctan2 are already in range
+        x = a[far]
+        with np.errstate(invalid="ignore"):
+            out[far] = np.where(np.isfinite(x), 180.0 - np.mod(180.0 - x, 360.0), np.nan)
     return out
 
 

@@ -24,7 +24,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from rom_tracker.kinematics.body import body_angles
+from rom_tracker.kinematics.body import P, image_angles, world_angles_from_points, world_points
 from rom_tracker.kinematics.camera import Intrinsics, off_axis_correction, ray_yaw_deg
 from rom_tracker.kinematics.fusion import (
     DEFAULT_POSE_YAW_MODEL,
@@ -39,7 +39,7 @@ from rom_tracker.kinematics.head import (
     plausible_trunk_yaw,
 )
 from rom_tracker.kinematics.neutral import NeutralSpec, neutral_rotation, relative_to
-from rom_tracker.kinematics.views import blended_leg_angles, view_angle
+from rom_tracker.kinematics.views import blended_leg_angles, view_angle_from_lines
 from rom_tracker.types import Landmarks
 
 HEAD_GROUP = (
@@ -79,6 +79,11 @@ HIP_DETAIL = (
 
 #: Per-frame label column written beside the table (not a float column).
 SOURCE_COLUMN = "head_source"
+
+#: Frames per chunk when every frame depends on itself alone (see :func:`compute_angles`):
+#: a chunk's temporaries stay in the CPU cache, about twice as fast as whole-recording
+#: temporaries at 10^6 frames.
+CHUNK_FRAMES = 16384
 
 # Pose landmarks whose visibility (MediaPipe's estimate that the point is in view and not
 # occluded) is below this are treated as not seen: the model still guesses hips and knees
@@ -139,13 +144,16 @@ def columns_for(what: Literal["head", "hip", "all"], details: bool = False) -> t
 
 def _leg_columns(lm: Landmarks, visibility_min: float) -> dict[str, np.ndarray]:
     unseen = ~(np.asarray(lm.pose.visibility) >= visibility_min)  # NaN: not seen
-    world = lm.pose.world_xyz
-    body = body_angles(world, lm.pose.image_xyz, (lm.size.width, lm.size.height), unseen=unseen)
+    pt = world_points(lm.pose.world_xyz, unseen=unseen)  # read once for the angles and the view
+    body = world_angles_from_points(pt)
+    body.update(image_angles(lm.pose.image_xyz, (lm.size.width, lm.size.height), unseen=unseen))
     values: dict[str, np.ndarray] = {
         "trunk_yaw_deg": body["trunk_yaw_deg"],
         "trunk_lean_deg": body["trunk_lean_deg"],
         "trunk_lean_2d_deg": body["trunk_lean_2d_deg"],
-        "view_angle_deg": view_angle(world, unseen=unseen),
+        "view_angle_deg": view_angle_from_lines(
+            pt[P.LEFT_HIP] - pt[P.RIGHT_HIP], pt[P.LEFT_SHOULDER] - pt[P.RIGHT_SHOULDER]
+        ),
     }
     for angle in _ANGLES:
         for side in _LEGS:
@@ -162,6 +170,27 @@ def compute_angles(
 ) -> AngleResult:
     """All columns for ``what`` and the head-yaw details, for all frames at once."""
     opts = options or AngleOptions()
+    n = len(lm)
+    if n <= CHUNK_FRAMES or opts.neutral is not None or opts.calibrate_pose_yaw:
+        return _compute_angles(lm, what, opts)
+    # every frame depends on itself alone: computed by chunks (see CHUNK_FRAMES)
+    parts = [
+        _compute_angles(lm.frames(start, start + CHUNK_FRAMES), what, opts)
+        for start in range(0, n, CHUNK_FRAMES)
+    ]
+    first = parts[0]
+    return AngleResult(
+        {name: np.concatenate([p.values[name] for p in parts]) for name in first.values},
+        np.concatenate([p.head_source for p in parts]),
+        first.pose_yaw_model,
+        first.neutral_frames,
+        first.notes,
+    )
+
+
+def _compute_angles(
+    lm: Landmarks, what: Literal["head", "hip", "all"], opts: AngleOptions
+) -> AngleResult:
     values = _leg_columns(lm, opts.visibility_min)
     n = len(lm)
     source = np.full(n, "", dtype="<U5")

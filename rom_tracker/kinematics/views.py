@@ -33,8 +33,6 @@ SIDE_WINDOW_DEG = 30.0
 FRONT_WINDOW_DEG = 30.0
 MAX_BLEND_DISAGREEMENT_DEG = 30.0
 
-_LINES = ((23, 24), (11, 12))  # pelvis, shoulders: (left, right)
-
 #: The blended columns: name -> (3D column from ``world_angles``, 2D column, window kind).
 BLENDS: dict[str, tuple[str, str, str]] = {
     f"{angle}_{side}_deg": (f"{angle}_{side}_deg", f"{angle}_2d_{side}_deg", kind)
@@ -53,12 +51,16 @@ def view_angle(world_xyz: npt.ArrayLike, *, unseen: npt.NDArray[np.bool_] | None
     line alone is used when the other is not)."""
     xyz = check_shape("world_xyz", world_xyz, (None, N_POSE_LANDMARKS, 3))
     pt = dict(zip((23, 24, 11, 12), points(xyz, (23, 24, 11, 12), unseen=unseen), strict=True))
-    total_x = np.zeros(xyz.shape[0])
-    total_z = np.zeros(xyz.shape[0])
-    seen = np.zeros(xyz.shape[0], dtype=bool)
-    for left, right in _LINES:
-        dx = pt[left][:, 0] - pt[right][:, 0]
-        dz = pt[left][:, 2] - pt[right][:, 2]
+    return view_angle_from_lines(pt[23] - pt[24], pt[11] - pt[12])
+
+
+def view_angle_from_lines(pelvis: Array, shoulders: Array) -> Array:
+    """:func:`view_angle` from the pelvis and shoulder lines (left - right) ``(T, 3)``."""
+    total_x = np.zeros(pelvis.shape[0])
+    total_z = np.zeros(pelvis.shape[0])
+    seen = np.zeros(pelvis.shape[0], dtype=bool)
+    for line in (pelvis, shoulders):
+        dx, dz = line[:, 0], line[:, 2]
         length = np.hypot(dx, dz)
         ok = np.isfinite(length) & (length > 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -119,4 +121,5 @@ __all__ = [
     "front_weight",
     "side_weight",
     "view_angle",
+    "view_angle_from_lines",
 ]

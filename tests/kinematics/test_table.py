@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from rom_tracker.kinematics import table
 from rom_tracker.kinematics.camera import (
     MEDIAPIPE_PERSPECTIVE_SHARE,
     Intrinsics,
@@ -125,3 +126,24 @@ def test_hip_only_has_no_head_columns(head_model: SimpleNamespace) -> None:
     result = compute_angles(landmarks(head_model, np.zeros(3), np.ones(3, dtype=bool)), "hip")
     assert list(result.values) == list(HIP_GROUP)
     assert (result.head_source == "").all()
+
+
+@pytest.mark.parametrize(
+    "options",
+    [AngleOptions(details=True), AngleOptions(camera=Intrinsics.from_fov(640, 480, 65.0))],
+    ids=["default", "camera"],
+)
+def test_long_inputs_by_chunks_give_the_same_table(
+    head_model: SimpleNamespace, options: AngleOptions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    yaw = np.linspace(-85.0, 85.0, 23)
+    lm = landmarks(head_model, yaw, np.abs(yaw) <= 70, shift_cm=10.0)
+    whole = compute_angles(lm, "all", options)
+    monkeypatch.setattr(table, "CHUNK_FRAMES", 5)  # 23 frames: five chunks, the last short
+    chunked = compute_angles(lm, "all", options)
+    assert list(chunked.values) == list(whole.values)
+    for name, values in whole.values.items():
+        np.testing.assert_array_equal(chunked.values[name], values, err_msg=name)
+    np.testing.assert_array_equal(chunked.head_source, whole.head_source)
+    assert set(whole.head_source) == {"face", "fused", "pose"}
+    assert (chunked.pose_yaw_model, chunked.notes) == (whole.pose_yaw_model, whole.notes)
