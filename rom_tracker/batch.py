@@ -7,7 +7,8 @@ runs in a local ``spawn`` process pool (:func:`run_local`) or on a Dask distribu
 (:func:`run_dask`), so both paths behave alike.
 
 Idempotent and resumable: an input whose three outputs exist and whose JSON records the same
-settings and model hashes is skipped (unless ``force``). Outputs are published atomically,
+settings (all of :class:`AnalyzeSettings`: what, pose model, confidence, neutral, camera,
+filtering) and model hashes is skipped (unless ``force``). Outputs are published atomically,
 JSON last, so an interrupted run leaves each input either complete or absent; running the
 same command again finishes the rest.
 

@@ -196,3 +196,51 @@ def test_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
     job = VideoJob("x.mp4", str(tmp_path), AnalyzeSettings(), ModelRequest(None, None))
     with pytest.raises(UsageError, match="Dask scheduler"):
         run_dask([job], "tcp://127.0.0.1:9", connect_timeout_s=2.0)
+
+
+@pytest.mark.real
+def test_measure_options_give_analyzes_numbers_and_are_part_of_the_skip_key(
+    shared_dir: Path,
+    tmp_path: Path,
+    use_models: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """batch --neutral first:1s (two real clips, two worker processes) writes the same CSV
+    as analyze --neutral first:1s; a rerun with another --neutral, --camera or --no-filter
+    redoes the inputs, a rerun with the same options skips them."""
+    data = shared_dir / "data" / "videos" / "faces"
+    clips = [
+        str(clip(data / "d20.mp4", tmp_path / "in" / "d20.mp4", 60)),
+        str(clip(data / "d12.mp4", tmp_path / "in" / "d12.mp4", 60)),
+    ]
+    neutral = ["--neutral", "first:1s"]
+    assert main(["-q", "analyze", *clips, *neutral, "--out", str(tmp_path / "a")]) == 0
+    batch = ["-q", "batch", *clips, "--workers", "2", "--out", str(tmp_path / "b")]
+    assert main([*batch, *neutral]) == 0
+    assert "2 done, 0 skipped" in capsys.readouterr().out
+    for name in ("d20.csv", "d12.csv"):
+        by_analyze = (tmp_path / "a" / name).read_text()
+        assert (tmp_path / "b" / name).read_text() == by_analyze, name
+    summary = json.loads((tmp_path / "b" / "d20.json").read_text())
+    assert summary["settings"]["neutral"] == "first:1s"
+    assert summary["head"]["neutral_frames"] > 0
+    before = (tmp_path / "b" / "d20.csv").read_text()
+
+    for options, done in [
+        (neutral, "0 done, 2 skipped"),
+        (["--neutral", "still"], "2 done, 0 skipped"),
+        (["--neutral", "still"], "0 done, 2 skipped"),
+        (["--neutral", "still", "--camera", "none"], "2 done, 0 skipped"),
+        (["--neutral", "still", "--camera", "none", "--no-filter"], "2 done, 0 skipped"),
+    ]:
+        assert main([*batch, *options]) == 0
+        table = capsys.readouterr().out
+        print(options, table.splitlines()[-1])
+        assert done in table, (options, table)
+    after = (tmp_path / "b" / "d20.csv").read_text()
+
+    def columns(csv: str) -> str:
+        return next(line for line in csv.splitlines() if not line.startswith("#"))
+
+    assert "head_yaw_deg_filt" in columns(before)
+    assert "head_yaw_deg" in columns(after) and "_filt" not in columns(after)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from rom_tracker.analyze import AnalyzeResult, AnalyzeSettings, analyze_source
+from rom_tracker.calibration import load_calibration
 from rom_tracker.capture import Frame, open_source
 from rom_tracker.errors import RomTrackerError, UsageError
 from rom_tracker.models import resolve
@@ -67,6 +68,23 @@ def add_measure_options(parser: argparse.ArgumentParser) -> None:
         action="store_false",
         help="do not write the filtered *_deg_filt columns for videos",
     )
+
+
+def settings_from_args(args: argparse.Namespace) -> AnalyzeSettings:
+    """The measurement settings of ``args`` (model and measure options), checked before any
+    model runs: a bad --neutral is a usage error (2), a malformed --camera file exit 7."""
+    settings = AnalyzeSettings(
+        what=args.what,
+        pose_model=args.model,
+        min_confidence=args.min_confidence,
+        neutral=args.neutral,
+        camera=args.camera,
+        filtered=args.filtered,
+    )
+    settings.neutral_spec()
+    if settings.camera not in ("auto", "none"):
+        load_calibration(Path(settings.camera))
+    return settings
 
 
 def resolve_models(args: argparse.Namespace, what: What) -> ModelPaths:
@@ -134,16 +152,8 @@ def analyze_inputs(args: argparse.Namespace) -> int:
     Returns 0 if all succeeded, else the exit code of the first failure.
     """
     _check_stems(args.inputs)
+    settings = settings_from_args(args)
     models = resolve_models(args, args.what)
-    settings = AnalyzeSettings(
-        what=args.what,
-        pose_model=args.model,
-        min_confidence=args.min_confidence,
-        neutral=getattr(args, "neutral", "off"),
-        camera=getattr(args, "camera", "auto"),
-        filtered=getattr(args, "filtered", True),
-    )
-    settings.neutral_spec()  # a bad --neutral is a usage error before any model runs
     status = 0
     for spec in args.inputs:
         try:

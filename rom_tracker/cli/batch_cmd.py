@@ -1,4 +1,5 @@
-"""``rom-tracker batch INPUT... --out DIR [--workers N] [--scheduler URL] [--force]``."""
+"""``rom-tracker batch INPUT... --out DIR [--workers N] [--scheduler URL] [--force]`` with
+analyze's measurement and model options."""
 
 from __future__ import annotations
 
@@ -6,9 +7,13 @@ import argparse
 import os
 from pathlib import Path
 
-from rom_tracker.analyze import AnalyzeSettings
 from rom_tracker.batch import ModelRequest, VideoOutcome, format_summary, make_jobs, run_batch
-from rom_tracker.cli.analyze_cmd import add_model_options, resolve_models
+from rom_tracker.cli.analyze_cmd import (
+    add_measure_options,
+    add_model_options,
+    resolve_models,
+    settings_from_args,
+)
 from rom_tracker.errors import UsageError
 from rom_tracker.pipeline import WHAT_CHOICES
 from rom_tracker.progress import Progress
@@ -20,7 +25,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="analyse many videos in parallel (local processes or a Dask cluster)",
         description="Writes the analyze outputs (.csv, .npz, .json) of every input under OUT. "
         "Inputs already analysed with the same settings and models are skipped (--force "
-        "redoes them), so an interrupted batch is resumed by running it again. One failing "
+        "redoes them; the settings are --what, --neutral, --camera, --no-filter and the "
+        "model options), so an interrupted batch is resumed by running it again. One failing "
         "video never stops the others; the exit code is non-zero if any failed.",
     )
     p.add_argument(
@@ -46,6 +52,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--what", choices=WHAT_CHOICES, default="all", help="which angles (default: all)"
     )
+    add_measure_options(p)
     add_model_options(p)
     p.set_defaults(func=run)
 
@@ -54,9 +61,9 @@ def run(args: argparse.Namespace) -> int:
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, got {workers}", "use e.g. --workers 2")
-    settings = AnalyzeSettings(
-        what=args.what, pose_model=args.model, min_confidence=args.min_confidence
-    )
+    if args.camera not in ("auto", "none"):  # workers may run in another folder
+        args.camera = str(Path(args.camera).expanduser().resolve())
+    settings = settings_from_args(args)
     # Resolve here once: fetches into the cache (one download for all workers) and checks
     # the options; workers then resolve from the cache (or, on a cluster, their own).
     resolve_models(args, args.what)

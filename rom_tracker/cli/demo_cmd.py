@@ -37,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
     # The rendered truth is relative to the head at rest, which the sample holds for its
     # first seconds: measure relative to that neutral too (analyze --neutral first:1s).
     args.neutral = "first:1s"
+    args.camera = "auto"
+    args.filtered = True
     status = analyze_inputs(args)
     if status == 0:
         print_summary(args.out / "head_turn.json", DEMO_VIDEO.with_suffix(".csv"))
