@@ -16,7 +16,8 @@ Outputs for an input ``<stem>``:
   in one direction, ``rom_tracker.rom.peaks.detect_reps``), the repetitions' peak values
   with their SD, SEM and MDC95 (``rom_tracker.rom.reliability``); how the head yaw was
   obtained (pose-yaw model, camera, neutral); models (name + SHA-256), package version,
-  settings.
+  settings; ``skipped``: the photos of a folder that could not be read (``photo``,
+  ``reason``), which have no row in the CSV (its ``photo`` column names each row's file).
 
 All three are published together, atomically, or not at all.
 """
@@ -88,6 +89,8 @@ class AnalyzeResult:
     face_frames: int
     pose_frames: int
     outputs: tuple[Path, ...]
+    #: ``(photo, reason)`` for each photo of a folder that could not be read (not measured)
+    skipped: tuple[tuple[str, str], ...] = ()
 
 
 def _stats(values: np.ndarray) -> dict[str, float | int]:
@@ -219,7 +222,16 @@ def analyze_source(
     neutral = settings.neutral_spec()  # a bad option fails before the models run
     if settings.camera not in ("auto", "none"):
         load_calibration(Path(settings.camera))
-    lm = run_models(source, models, min_confidence=settings.min_confidence, on_frame=on_frame)
+    names: list[str] = []
+
+    def seen(frame: Frame) -> None:
+        names.append(frame.name)
+        if on_frame is not None:
+            on_frame(frame)
+
+    lm = run_models(source, models, min_confidence=settings.min_confidence, on_frame=seen)
+    photos_skipped = source.skipped if isinstance(source, ImageSource) else []
+    skipped = tuple((str(path), reason) for path, reason in photos_skipped)
     _check_something_seen(source, lm, settings.what)
     still = source.info.is_still
     camera = settings.calibration(lm.size.width, lm.size.height, still)
@@ -237,8 +249,8 @@ def analyze_source(
     table = {k: table[k] for k in _column_order(result.values, table)}
 
     columns: dict[str, np.ndarray] = {"frame": np.arange(len(lm))}
-    if isinstance(source, ImageSource) and source.info.kind == "folder":
-        columns["photo"] = np.array([p.name for p in source.files])
+    if source.info.kind == "folder":
+        columns["photo"] = np.array(names)
     columns["t_s"] = lm.t_s
     columns["face_found"] = lm.face.found
     columns["pose_found"] = lm.pose.found
@@ -267,6 +279,7 @@ def analyze_source(
         "image_size": [lm.size.width, lm.size.height],
         "face_frames": int(lm.face.found.sum()),
         "pose_frames": int(lm.pose.found.sum()),
+        "skipped": [{"photo": path, "reason": reason} for path, reason in skipped],
         "angles": angles,
         "head": _head_summary(result, camera) if settings.what != "hip" else None,
         "models": models_used,
@@ -292,4 +305,5 @@ def analyze_source(
         face_frames=int(lm.face.found.sum()),
         pose_frames=int(lm.pose.found.sum()),
         outputs=paths,
+        skipped=skipped,
     )

@@ -105,10 +105,18 @@ def _read_image(path: Path) -> np.ndarray:
 
 
 class ImageSource(Source):
-    """One photo, or a folder of photos taken one by one (sorted by name)."""
+    """One photo, or a folder of photos taken one by one (sorted by name).
+
+    In a folder, a photo that cannot be used (damaged or truncated, unreadable, too small)
+    is skipped: one warning names it and why, and :attr:`skipped` lists it after the
+    iteration; the other photos are read as usual. A folder where no photo can be read
+    raises InputError (as a single unusable photo does).
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        #: ``(photo, reason)`` for each photo of a folder skipped so far in this iteration
+        self.skipped: list[tuple[Path, str]] = []
         if path.is_dir():
             self.files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
             if not self.files:
@@ -117,25 +125,63 @@ class ImageSource(Source):
                     f"put {', '.join(sorted(IMAGE_SUFFIXES))} files in it",
                 )
             kind, stem = "folder", path.name
+            self._start, first = self._first_readable()
         else:
             self.files = [path]
             kind, stem = "image", path.stem
-        first = _read_image(self.files[0])
+            self._start, first = 0, _read_image(path)
+        self._leading = list(self.skipped)
         self._first = first
         self.info = SourceInfo(
             kind=kind,
             label=str(path),
             stem=stem,
             fps=math.nan,
-            frame_count=len(self.files),
+            frame_count=len(self.files) - len(self.skipped),
             width=first.shape[1],
             height=first.shape[0],
         )
 
-    def __iter__(self) -> Iterator[Frame]:
+    def _skip(self, file: Path, exc: InputError) -> None:
+        log.warning("skipping a photo of the folder: %s", exc)
+        self.skipped.append((file, exc.problem))
+
+    def _first_readable(self) -> tuple[int, np.ndarray]:
+        """The first photo of the folder that can be read; those before it are skipped.
+        If none can be, one InputError (no warning per photo)."""
+        failed: list[tuple[Path, InputError]] = []
         for i, file in enumerate(self.files):
-            rgb = self._first if i == 0 else _read_image(file)
-            yield Frame(index=i, t_s=float(i), rgb=rgb, name=file.name)
+            try:
+                rgb = _read_image(file)
+            except InputError as exc:
+                failed.append((file, exc))
+                continue
+            for bad, exc in failed:
+                self._skip(bad, exc)
+            return i, rgb
+        first = failed[0][1]
+        if len(failed) == 1:
+            raise first
+        raise InputError(
+            f"none of the {len(self.files)} photos in folder {self.path} can be read "
+            f"(first: {first.problem})",
+            first.fix,
+        )
+
+    def __iter__(self) -> Iterator[Frame]:
+        self.skipped = list(self._leading)
+        index = 0
+        for i, file in enumerate(self.files[self._start :], start=self._start):
+            if i == self._start:
+                rgb = self._first
+            else:
+                try:
+                    rgb = _read_image(file)
+                except InputError as exc:
+                    self._skip(file, exc)
+                    continue
+            yield Frame(index=index, t_s=float(index), rgb=rgb, name=file.name)
+            index += 1
 
 
 class VideoSource(Source):

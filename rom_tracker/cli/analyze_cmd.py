@@ -9,7 +9,7 @@ from pathlib import Path
 from rom_tracker.analyze import AnalyzeResult, AnalyzeSettings, analyze_source
 from rom_tracker.calibration import load_calibration
 from rom_tracker.capture import Frame, open_source
-from rom_tracker.errors import RomTrackerError, UsageError
+from rom_tracker.errors import InputError, RomTrackerError, UsageError
 from rom_tracker.models import resolve
 from rom_tracker.pipeline import WHAT_CHOICES, ModelPaths, What, needs_face, needs_pose
 from rom_tracker.progress import Progress
@@ -173,13 +173,16 @@ def analyze_inputs(args: argparse.Namespace) -> int:
             status = status or exc.exit_code
             continue
         print_result(result)
+        if result.skipped:  # each photo is an input: the rule for several inputs
+            status = status or InputError.exit_code
     return status
 
 
 def print_result(r: AnalyzeResult) -> None:
+    skipped = f", {len(r.skipped)} unreadable skipped" if r.skipped else ""
     print(
         f"{r.source}: {r.frames} frames, face in {r.face_frames}, pose in {r.pose_frames}"
-        f" -> {', '.join(str(p) for p in r.outputs)}",
+        f"{skipped} -> {', '.join(str(p) for p in r.outputs)}",
         flush=True,
     )
 
