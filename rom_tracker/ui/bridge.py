@@ -5,7 +5,10 @@ result there and, at most once until the GUI thread has caught up, emits a queue
 signal; on the GUI thread it hands all queued results over in one ``results`` signal.
 So no widget is ever touched from a worker thread, a slow repaint never backs the
 workers up (the queue is bounded: the oldest results go first), and every angle sample
-still reaches the plot and the protocol runner in order.
+still reaches the plot and the protocol runner in order. Results of feeds started one
+after another (Retry, Play again) are put on one time line
+(:class:`~rom_tracker.ui.feed.ContinuousClock`): what was measured before stays where it
+was, the pause is a gap, and nothing downstream sees time go back.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 
 from rom_tracker.errors import RomTrackerError
 from rom_tracker.live import LiveResult
-from rom_tracker.ui.feed import Callbacks, Factory, Processor, start_live
+from rom_tracker.ui.feed import Callbacks, ContinuousClock, Factory, Processor, start_live
 
 #: results kept while the GUI thread is busy (10 s at 30 fps)
 QUEUE_MAX = 300
@@ -31,8 +34,10 @@ def _default_factory(spec: str, callbacks: Callbacks) -> Processor:
 class LiveBridge(QObject):
     """Starts and stops the live feed; ``results(list[LiveResult])`` on the GUI thread.
 
-    ``failed(str)`` says why the feed stopped with an error (lost camera, unreadable
-    source, model problem); ``ended()`` that it stopped without one (a video's end).
+    ``failed(str)`` says why the feed stopped with an error (a lost camera or stream, an
+    unreadable source, a model problem); ``ended()`` that its source came to its end
+    without one, which only a video file does (played without ``loop``): two distinct
+    events, never told apart by their message.
     """
 
     results = Signal(list)
@@ -51,6 +56,7 @@ class LiveBridge(QObject):
         self._queue: deque[LiveResult] = deque(maxlen=QUEUE_MAX)
         self._pending = False
         self._generation = 0
+        self.clock = ContinuousClock()
         self._wake.connect(self._drain, Qt.ConnectionType.QueuedConnection)
         self._error.connect(self._on_error, Qt.ConnectionType.QueuedConnection)
         self._finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
@@ -64,6 +70,7 @@ class LiveBridge(QObject):
         self.stop()
         self.spec = spec
         self._generation += 1
+        self.clock.restart()
         gen = self._generation
         callbacks = Callbacks(
             on_result=lambda r: self._push(gen, r),
@@ -103,7 +110,7 @@ class LiveBridge(QObject):
 
     def _drain(self) -> None:
         with self._lock:
-            items = list(self._queue)
+            items = [self.clock(r) for r in self._queue]
             self._queue.clear()
             self._pending = False
         if items:

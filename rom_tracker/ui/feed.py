@@ -5,12 +5,18 @@ models and starts :class:`rom_tracker.live.LiveProcessor`, whose capture and inf
 threads call back with each result. A video file stands in for the camera and is played
 as if live; by default it starts again at its end (``loop``), with timestamps that keep
 increasing, so a short clip can drive a whole guided protocol.
+
+How a feed stops tells the app what happened (``LiveProcessor``'s contract): a camera or
+stream that stops delivering frames is an error (``on_error``: the camera was lost); a
+video that comes to its end (``loop=False``) only finishes (``on_finished`` without
+``on_error``). :class:`ContinuousClock` then keeps one increasing time across the feeds
+started one after another (Retry, Play again, another source).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from rom_tracker.capture import Frame, Source, SourceInfo, open_source
@@ -58,6 +64,41 @@ class LoopingSource(Source):
                 return
             fps = self.info.fps if self.info.fps == self.info.fps else 30.0
             offset += last.t_s + 1.0 / fps
+
+
+class ContinuousClock:
+    """One time line for the results of feeds started one after another.
+
+    Every feed has its own timestamps (a video starts again at 0, a camera at its own
+    clock), but the plot, the gauge, the posture monitor and the measuring flow need one
+    stream whose time only goes forward. Call :meth:`restart` when a new feed starts;
+    ``clock(result)`` returns the result with its time shifted so that the new feed
+    follows the last result of the previous one after the time that really passed
+    between them (from ``t_capture``), so a pause shows as a gap. The first feed keeps
+    its own times.
+    """
+
+    def __init__(self, min_step_s: float = 1.0 / 30.0) -> None:
+        self.min_step_s = float(min_step_s)
+        self._shift: float | None = 0.0
+        self._last: LiveResult | None = None
+
+    def restart(self) -> None:
+        """The next result comes from a new feed."""
+        self._shift = None
+
+    def __call__(self, result: LiveResult) -> LiveResult:
+        if self._shift is None:
+            last = self._last
+            if last is None:
+                self._shift = 0.0
+            else:
+                pause = max(result.t_capture - last.t_capture, self.min_step_s)
+                self._shift = last.t_s + pause - result.t_s
+        if self._shift != 0.0:
+            result = replace(result, t_s=result.t_s + self._shift)
+        self._last = result
+        return result
 
 
 def default_models() -> ModelPaths:

@@ -158,7 +158,8 @@ class MeasureFlow:
     """Runs one plan for one profile against a :class:`~rom_tracker.store.Store`.
 
     Drive it with :meth:`feed` (source timestamps may restart at 0 after the camera is
-    reconnected: the flow keeps its own monotonic clock and restarts the step in progress).
+    reconnected: the flow keeps its own monotonic clock and restarts the step in progress;
+    :meth:`resume` says so explicitly when the feed starts again after a pause).
     ``on_change`` (optional) is called after every change of :attr:`view`.
     """
 
@@ -188,6 +189,7 @@ class MeasureFlow:
         self._offset = 0.0
         self._first_t = math.nan
         self._last_t = -math.inf
+        self._resuming = False
         self._step_t0 = math.nan
         self._progress_t = -math.inf
         self._neutral: list[list[float]] = []
@@ -206,6 +208,7 @@ class MeasureFlow:
         self._calibration, self._neutral = None, []
         self._step_t0 = math.nan
         self._first_t = math.nan
+        self._resuming = False
         self.view = FlowView(phase=RUNNING, title=protocol.title, n_steps=len(protocol.steps))
         self.view.step_index, self.view.step = 0, protocol.steps[0]
         self.view.cue = protocol.steps[0].cue
@@ -217,8 +220,9 @@ class MeasureFlow:
         if self.runner is None or self.view.phase != RUNNING:
             return []
         t = float(t_s) + self._offset
-        restarted = t <= self._last_t
-        if restarted:  # the source started again: keep our clock going
+        resumed, self._resuming = self._resuming and math.isfinite(self._last_t), False
+        restarted = resumed or t <= self._last_t
+        if restarted:  # the source started again: keep our clock going, without the pause
             self._offset = self._last_t + _RESUME_GAP_S - float(t_s)
             t = self._last_t + _RESUME_GAP_S
         self._last_t = t
@@ -237,6 +241,14 @@ class MeasureFlow:
     def redo(self) -> list[Notice]:
         """Start the current step again (what it collected so far is dropped)."""
         return self._command(lambda r: r.redo())
+
+    def resume(self) -> list[Notice]:
+        """The feed stopped (camera lost, video ended) and starts again: the step that was
+        interrupted starts again, and the flow's clock goes on just after the last frame it
+        saw, however long the pause and whatever times the new feed has. Completed trials
+        are already saved."""
+        self._resuming = True
+        return self.redo()
 
     def cancel(self) -> list[Notice]:
         """Stop; trials already completed stay saved (the session is closed)."""

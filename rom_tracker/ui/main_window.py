@@ -1,11 +1,12 @@
-"""The main window: profile and source at the top, a banner when the camera is lost, and
-the views (live, measure, progress, posture) in tabs. It owns nothing heavy: the live
-feed is a :class:`~rom_tracker.ui.bridge.LiveBridge`, the data a Store, the measuring
-logic a :class:`~rom_tracker.ui.flow.MeasureFlow`."""
+"""The main window: profile and source at the top, a banner when the camera is lost or the
+video has ended, and the views (live, measure, progress, posture) in tabs. It owns nothing
+heavy: the live feed is a :class:`~rom_tracker.ui.bridge.LiveBridge`, the data a Store,
+the measuring logic a :class:`~rom_tracker.ui.flow.MeasureFlow`."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QCloseEvent
@@ -171,8 +172,9 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ the live feed
 
     def retry(self) -> None:
-        if self.banner.isVisible() and self.flow.view.phase == RUNNING:
-            self.flow.redo()  # the interrupted step starts again; completed trials are saved
+        """(Re)start the feed: Retry after a lost camera, Play again after a video's end."""
+        if self.flow.view.phase == RUNNING:
+            self.flow.resume()  # the interrupted step starts again; completed trials are saved
         self.banner.setVisible(False)
         self.statusBar().showMessage(f"Opening {self.source}…")
         self.bridge.start(self.source)
@@ -186,17 +188,23 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Live: {self.source}", 5000)
 
     def on_failed(self, message: str) -> None:
-        kept = ""
-        if self.flow.view.phase == RUNNING:
-            n = self.flow.view.saved_trials
-            kept = f" The measurement is paused; {n} completed trial{'s' if n != 1 else ''} saved."
-        self._banner(f"The camera or video stopped: {message}.{kept}")
+        """The camera or stream was lost, or the source could not be read."""
+        self._banner(f"The camera or video stopped: {message}.{self._paused()}", "Retry")
 
     def on_ended(self) -> None:
-        self._banner(f"{self.source} ended.")
+        """The video played as the camera came to its end: nothing went wrong."""
+        kept = self._paused() or " Nothing is lost: what was measured stays."
+        self._banner(f"The video {Path(self.source).name} has ended.{kept}", "Play again")
 
-    def _banner(self, text: str) -> None:
+    def _paused(self) -> str:
+        if self.flow.view.phase != RUNNING:
+            return ""
+        n = self.flow.view.saved_trials
+        return f" The measurement is paused; {n} completed trial{'s' if n != 1 else ''} saved."
+
+    def _banner(self, text: str, action: str) -> None:
         self.banner_text.setText(text)
+        self.retry_button.setText(action)
         self.banner.setVisible(True)
         self.statusBar().showMessage("No live source", 0)
 

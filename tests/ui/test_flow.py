@@ -126,6 +126,36 @@ def test_source_restart_keeps_the_clock_going_and_the_trials(store: Store) -> No
     assert len(flow.trial_ids) == 1
 
 
+def test_resume_restarts_the_step_and_leaves_the_pause_out(store: Store) -> None:
+    """The video ended (or the camera was lost) after the first trial and is played again
+    a minute later on the app's continuous clock: the interrupted step starts again, the
+    saved trial stays saved, and the minute is not part of the session."""
+    flow = MeasureFlow(store)
+    flow.started_at = "2026-03-02T08:30:00+00:00"
+    flow.start(Plan("alex", movement="neck_rotation", mode="effortless"))
+    values = neck_rotation_session(40.0, 35.0)
+    t = times(values.size)
+    i = 0
+    while not flow.trial_ids:
+        flow.feed(float(t[i]), {"neck_rotation_deg": float(values[i])})
+        i += 1
+    for _ in range(30):  # the video ends a second later
+        flow.feed(float(t[i]), {"neck_rotation_deg": float(values[i])})
+        i += 1
+    step = flow.view.step_index
+    flow.resume()
+    assert flow.view.phase == RUNNING and flow.view.step_index == step
+    assert flow.view.progress == 0.0
+    assert store.sessions("alex")[0].n_trials == 1
+    for k in range(i, values.size):  # played again, a minute later
+        flow.feed(float(t[k]) + 60.0, {"neck_rotation_deg": float(values[k])})
+        if flow.view.phase != RUNNING:
+            break
+    assert flow.view.phase == RESULTS and len(flow.trial_ids) == 2
+    session = store.session(flow.session_id)
+    assert session.ended_at is not None and session.ended_at.startswith("2026-03-02T08:30:")
+
+
 def test_countdown_during_neutral_and_hold(store: Store) -> None:
     flow = MeasureFlow(store)
     flow.start(Plan("alex", movement="neck_rotation", mode="effortless"))

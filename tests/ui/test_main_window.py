@@ -1,6 +1,7 @@
 """The main window end to end without a camera: a scripted person through the guided neck
-Micro Pause, a session in the store and in the progress view, a lost camera with retry on
-real worker threads, the camera released on close, settings remembered."""
+Micro Pause, a session in the store and in the progress view, a lost camera with retry and
+a video's end with play again on real worker threads, the camera released on close,
+settings remembered."""
 
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ pytestmark = pytest.mark.gui
 
 
 class FakeCamera:
-    """A camera that delivers ``n`` frames at ~FPS and then stops (unplugged)."""
+    """A camera that delivers ``n`` frames at ~FPS and then stops (unplugged); with
+    ``kind="video"``, a video file of ``n`` frames played as if live, which ends."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, kind: str = "camera") -> None:
         self.n = n
-        self.info = SimpleNamespace(kind="camera", label="fake camera")
+        self.info = SimpleNamespace(kind=kind, label=f"fake {kind}")
         self.released = threading.Event()
 
     def __iter__(self) -> Iterator[Frame]:
@@ -37,17 +39,19 @@ class FakeCamera:
 
 
 class Factory:
-    """Starts real LiveProcessors on fake cameras with scripted estimators (yaw 20)."""
+    """Starts real LiveProcessors on fake cameras (or videos) with scripted estimators: a
+    head turned ``yaw`` degrees (20)."""
 
-    def __init__(self, frames: int) -> None:
-        self.frames = frames
+    def __init__(self, frames: int, kind: str = "camera") -> None:
+        self.frames, self.kind, self.yaw = frames, kind, 20.0
         self.cameras: list[FakeCamera] = []
 
     def __call__(self, spec: str, callbacks):
         from rom_tracker.live import LiveProcessor
 
-        camera = FakeCamera(self.frames)
+        camera = FakeCamera(self.frames, self.kind)
         self.cameras.append(camera)
+        yaw = self.yaw
         return LiveProcessor(
             camera,
             None,
@@ -56,7 +60,7 @@ class Factory:
             on_error=callbacks.on_error,
             on_finished=callbacks.on_finished,
             stall_timeout_s=1.0,
-            face=lambda rgb, t: face_output(20.0),
+            face=lambda rgb, t: face_output(yaw),
             pose=lambda rgb, t: pose_output(),
         ).start()
 
@@ -142,6 +146,8 @@ def test_lost_camera_shows_retry_and_keeps_the_measurement(qtbot, store: Store, 
         window.retry()
     assert "stopped delivering frames" in blocker.args[0]
     assert window.banner.isVisible()
+    assert window.retry_button.text() == "Retry"
+    assert "camera" in window.banner_text.text() and "ended" not in window.banner_text.text()
     assert "paused" in window.banner_text.text()
     assert window.flow.view.phase == RUNNING
     factory.frames = 10_000
@@ -149,6 +155,67 @@ def test_lost_camera_shows_retry_and_keeps_the_measurement(qtbot, store: Store, 
         qtbot.mouseClick(window.retry_button, qtbot_button())
     assert not window.banner.isVisible()
     assert window.flow.view.phase == RUNNING
+    assert len(factory.cameras) == 2
+    window.close()
+
+
+def test_video_end_offers_play_again_and_keeps_what_was_measured(
+    qtbot, store: Store, settings
+) -> None:
+    """A video played without loop comes to its end: no camera-lost banner; Play again
+    goes on from what is on screen (plot, gauge), on one time line with a gap."""
+    factory = Factory(frames=30, kind="video")  # 1 s of video
+    window = make_window(qtbot, store, settings, factory)
+    with (
+        qtbot.assertNotEmitted(window.bridge.failed),
+        qtbot.waitSignal(window.bridge.ended, timeout=5000),
+    ):
+        window.retry()
+    assert window.banner.isVisible()
+    assert window.retry_button.text() == "Play again"
+    text = window.banner_text.text()
+    assert text.startswith("The video fake has ended.") and "Nothing is lost" in text
+    assert "camera" not in text.lower() and "stopped" not in text
+    first = window.results_seen
+    assert first >= 10
+    assert window.live.gauge.ranges["left"].current_deg == pytest.approx(20.0, abs=0.5)
+
+    factory.yaw, factory.frames = 35.0, 10_000  # the same video, the person turns further
+    qtbot.wait(600)  # a pause before Play again: it must show as a gap
+    with qtbot.waitSignal(window.bridge.results, timeout=5000):
+        qtbot.mouseClick(window.retry_button, qtbot_button())
+    assert not window.banner.isVisible()
+    qtbot.waitUntil(lambda: window.results_seen >= first + 30, timeout=5000)
+    # the gauge follows the new pass at once (its times go on from the first pass)
+    assert window.live.gauge.ranges["left"].current_deg == pytest.approx(35.0, abs=0.5)
+    window.live.plot.refresh()
+    x, y = window.live.plot.curves[0].getData()
+    old, new = np.abs(y - 20.0) < 0.5, np.abs(y - 35.0) < 0.5
+    assert old.sum() >= 10 and new.sum() >= 20  # the first pass is still on the plot
+    last_old, first_new = np.flatnonzero(old)[-1], np.flatnonzero(new)[0]
+    assert np.isnan(y[last_old:first_new]).any()  # with a gap between the two passes
+    assert x[first_new] - x[last_old] >= 0.5
+    assert np.all(np.diff(x) > 0)
+    window.close()
+
+
+def test_video_end_during_a_measurement_pauses_it(qtbot, store: Store, settings) -> None:
+    from rom_tracker.ui.flow import RUNNING, Plan
+
+    factory = Factory(frames=30, kind="video")
+    window = make_window(qtbot, store, settings, factory)
+    window.start_plan(Plan("alex", movement="neck_rotation", mode="effortless"))
+    with qtbot.waitSignal(window.bridge.ended, timeout=5000):
+        window.retry()
+    text = window.banner_text.text()
+    assert "has ended" in text and "paused; 0 completed trials saved" in text
+    assert window.retry_button.text() == "Play again"
+    assert window.flow.view.phase == RUNNING
+    step = window.flow.view.step_index
+    factory.frames = 10_000
+    with qtbot.waitSignal(window.bridge.results, timeout=5000):
+        qtbot.mouseClick(window.retry_button, qtbot_button())
+    assert window.flow.view.phase == RUNNING and window.flow.view.step_index == step
     assert len(factory.cameras) == 2
     window.close()
 
