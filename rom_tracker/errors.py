@@ -67,3 +67,26 @@ class FileFormatError(RomTrackerError):
     """A protocol, calibration or import file is malformed."""
 
     exit_code = 7
+
+
+def decode_text(data: bytes, label: str, fix: str) -> str:
+    """The bytes of a protocol, calibration or import file as text: UTF-8 (with or without
+    a byte-order mark) and no NUL byte. Anything else is a malformed file (exit 7):
+    FileFormatError naming ``label``, the line and the first bad byte, with ``fix``."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileFormatError(
+            f"{label} is not UTF-8 text (it starts with a UTF-16 byte-order mark)", fix
+        )
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    try:
+        text = data.decode("utf-8")
+        end = len(data)
+    except UnicodeDecodeError as exc:
+        end = exc.start
+    # NUL is valid UTF-8, but no text file holds it (UTF-16 without a byte-order mark does)
+    nul = data.find(b"\0", 0, end)
+    bad = nul if nul >= 0 else end
+    if bad == len(data):
+        return text
+    line = data[:bad].count(b"\n") + 1
+    raise FileFormatError(f"{label} is not UTF-8 text (line {line}: byte 0x{data[bad]:02x})", fix)

@@ -84,5 +84,5 @@ def test_unreadable_file(tmp_path: Path) -> None:
         load_calibration(tmp_path / "missing.toml")
     bad = tmp_path / "bad.toml"
     bad.write_bytes(b"\xff\xfe[camera]")
-    with pytest.raises(FileFormatError, match="cannot read calibration"):
+    with pytest.raises(FileFormatError, match=r"bad.toml is not UTF-8 text .* save it as UTF-8"):
         load_calibration(bad)

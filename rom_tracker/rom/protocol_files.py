@@ -46,13 +46,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rom_tracker.errors import FileFormatError, InputError, UsageError
+from rom_tracker.errors import FileFormatError, InputError, UsageError, decode_text
 from rom_tracker.rom.movements import MODES, MOVEMENTS
 
 log = logging.getLogger(__name__)
 
 KINDS = ("info", "rest", "neutral", "measure")
 _NAME_RE = re.compile(r"[a-z0-9_]+")
+_SAVE_AS_UTF8 = "save it as UTF-8 text (in a text editor: Save As, encoding UTF-8)"
 
 
 @dataclass(frozen=True)
@@ -268,11 +269,13 @@ def _user(user_dir: str | Path | None) -> dict[str, Path]:
 
 
 def _read(path: Any, label: str) -> str:
+    """The text of a protocol file: InputError if it cannot be read, FileFormatError if it
+    is not UTF-8 text."""
     try:
-        text: str = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data: bytes = path.read_bytes()
+    except OSError as exc:
         raise InputError(f"cannot read protocol file {label} ({exc})", "check the path") from None
-    return text
+    return decode_text(data, label, _SAVE_AS_UTF8)
 
 
 def load_protocol(name_or_path: str | Path, user_dir: str | Path | None = None) -> Protocol:

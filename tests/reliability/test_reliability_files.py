@@ -77,6 +77,72 @@ def test_missing_protocol_file(main_cli: Cli) -> None:
     assert_error(r, 3, "cannot read protocol file gone.toml", "check the path")
 
 
+# ---------------------------------------------------------------- text files not in UTF-8
+
+CAMERA = '[camera]\nname = "cam\u00e9ra"\nwidth = 1280\nheight = 720\nhfov_deg = 65\n'
+RECORD = ["record", "--profile", "alex", "--mode", "guided", "--source", str(HEAD_TURN)]
+TEXT_FILES = {
+    # kind: (file, its text with a non-ASCII character, command, words of the fix)
+    "protocol": (
+        "mine.toml",
+        PROTOCOL.replace("Turn left.", "Tournez la t\u00eate."),
+        [*RECORD, "--protocol", "mine.toml"],
+        "save it as UTF-8",
+    ),
+    "calibration": (
+        "cam.toml",
+        CAMERA,
+        ["analyze", "photo.png", "--camera", "cam.toml", "--out", "out"],
+        "save it as UTF-8",
+    ),
+    "batch calibration": (
+        "cam.toml",
+        CAMERA,
+        ["batch", "clip.mp4", "--camera", "cam.toml", "--out", "out"],
+        "save it as UTF-8",
+    ),
+    "import": (
+        "bad.json",
+        '{"format": "rom-tracker-sessions",\n "notes": "caf\u00e9"}',
+        ["import", "bad.json", "--db", "db.sqlite3"],
+        "rom-tracker export --format json",
+    ),
+}
+ENCODINGS = {
+    # how a user ends up with it: (bytes from the text, words of the problem)
+    "windows ansi": (lambda t: t.encode("cp1252"), "is not UTF-8 text (line"),
+    "notepad unicode": (
+        lambda t: t.encode("utf-16"),
+        "is not UTF-8 text (it starts with a UTF-16 byte-order mark)",
+    ),
+    "binary": (lambda t: bytes(range(1, 256)), "is not UTF-8 text (line 2: byte 0x80)"),
+}
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+@pytest.mark.parametrize("kind", TEXT_FILES)
+def test_text_file_that_is_not_utf8(
+    main_cli: Cli, tmp_path: Path, kind: str, encoding: str
+) -> None:
+    """A protocol, calibration or import file in another encoding is a malformed file (7),
+    named with the line and byte, not an unreadable input (3); refused before any model
+    runs or any output is written."""
+    name, text, args, fix = TEXT_FILES[kind]
+    encode, problem = ENCODINGS[encoding]
+    (tmp_path / name).write_bytes(encode(text))
+    assert_error(main_cli(*args), 7, f"{name} {problem}", fix)
+    assert not (tmp_path / "home").exists()
+    assert files_under(tmp_path / "out") == []
+
+
+@pytest.mark.parametrize("kind", TEXT_FILES)
+def test_text_file_that_is_not_utf8_from_the_shell(cli: Cli, tmp_path: Path, kind: str) -> None:
+    name, text, args, fix = TEXT_FILES[kind]
+    (tmp_path / name).write_bytes(text.encode("cp1252"))
+    line = assert_error(cli(*args), 7, name, "is not UTF-8 text (line", fix)
+    assert ": byte 0xe" in line  # \u00e9 or \u00ea in cp1252
+
+
 def _calibration_supported() -> bool:
     try:
         import rom_tracker.calibration  # noqa: F401
@@ -178,7 +244,7 @@ def test_malformed_import_changes_nothing(
     ("content", "words"),
     [
         (b"", ["is not valid JSON"]),
-        (b"\xff\xfe\x00garbage", ["cannot read"]),
+        (b"\xff\xfe\x00garbage", ["bad.json is not UTF-8 text", "byte-order mark"]),
         (b'{"format": "rom-tracker-sessions"', ["is not valid JSON", "line 1"]),
         (b"[1, 2, 3]", ["top level: expected an object"]),
     ],
@@ -264,6 +330,13 @@ if _has_command("batch"):
         (
             ["batch", "x.mp4", "--out", "o", "--workers", "0"],
             ["--workers must be at least 1, got 0"],
+        ),
+        (
+            ["batch", "x.mp4", "--out", "o", "--neutral", "sometimes"],
+            [
+                "--neutral: neutral: expected 'off', 'still' or 'first:<seconds>s'",
+                "got 'sometimes'",
+            ],
         ),
     ]
 

@@ -243,3 +243,16 @@ def test_malformed_protocols(tmp_path: Path, text: str, message: str) -> None:
 
 def test_the_valid_base_text_loads(tmp_path: Path) -> None:
     assert load_protocol(_write(tmp_path, VALID)).name == "neck"
+
+
+def test_utf8_with_a_byte_order_mark_loads_and_other_encodings_are_malformed(
+    tmp_path: Path,
+) -> None:
+    text = VALID.replace("Turn slowly", "Drehen Sie den Kopf langsam (\u00fcben)", 1)
+    assert text != VALID
+    path = tmp_path / "neck.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode())  # as Windows editors save UTF-8
+    assert "\u00fcben" in "".join(s.cue for s in load_protocol(path).steps)
+    path.write_bytes(text.encode("cp1252"))
+    with pytest.raises(FileFormatError, match=r"neck.toml is not UTF-8 text \(line \d+: byte 0xfc"):
+        load_protocol(path)
