@@ -33,7 +33,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from head_model import Camera, HeadMesh, build_head, clean_background, head_mask, head_texture
+from head_model import Camera, HeadMesh, build_head, clean_background, head_mask
 
 ROOT = Path(__file__).resolve().parents[1]
 STRETCH = (3.0, 8.0)  # area stretch above which blurred textures are used (sigma 1.5, 4)
@@ -55,7 +55,7 @@ CSV_HEADER = (
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--out", type=Path, default=ROOT / "samples" / "head_turn.mp4")
-    p.add_argument("--max-yaw", type=float, default=40.0, help="degrees, at most 75")
+    p.add_argument("--max-yaw", type=float, default=40.0, help="degrees, at most 90")
     p.add_argument("--pattern", choices=("turn", "sweep"), default="turn")
     p.add_argument("--seconds", type=float, default=17.0)
     p.add_argument("--fps", type=float, default=30.0)
@@ -83,8 +83,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--face-model", type=Path, default=None)
     args = p.parse_args(argv)
     args.width, args.height = (int(v) for v in args.size.lower().split("x"))
-    if not 0 < args.max_yaw <= 75:
-        p.error(f"--max-yaw must be in (0, 75], got {args.max_yaw}")
+    if not 0 < args.max_yaw <= 90:
+        p.error(f"--max-yaw must be in (0, 90], got {args.max_yaw}")
     return args
 
 
@@ -268,9 +268,8 @@ def build_scene(width: int, height: int, face_model: Path | None, *, top: float 
     photo = source_frame(width, height, top)
     lm = face_landmarks(photo, resolve_face_model(face_model))
     mask = head_mask(photo, lm)
-    mesh = build_head(lm, cam, mask)
-    texture = head_texture(photo, mask)
-    textures = [texture] + [cv2.GaussianBlur(texture, (0, 0), sg) for sg in (1.5, 4.0)]
+    mesh = build_head(photo, lm, cam, mask)
+    textures = [mesh.texture] + [cv2.GaussianBlur(mesh.texture, (0, 0), sg) for sg in (1.5, 4.0)]
     background = clean_background(photo, mask, grow=max(3, width // 100))
     return Scene(background, textures, mesh, cam)
 

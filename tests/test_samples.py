@@ -182,3 +182,46 @@ def test_protocol_script_refuses_what_it_cannot_render(samples_code: tuple) -> N
     too_far = {**script.DEFAULT_RANGES, "flexion": (30.0, 70.0)}
     with pytest.raises(SystemExit, match="beyond the renderer's 45"):
         script.plan(load_protocol("neck_micro_pause"), too_far)
+
+
+@pytest.mark.parametrize(
+    ("max_yaw", "ok"), [("40", True), ("90", True), ("0", False), ("90.5", False)]
+)
+def test_head_turn_script_turns_up_to_90(
+    samples_code: tuple, max_yaw: str, ok: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
+    render, _ = samples_code
+    if ok:
+        assert render.parse_args(["--max-yaw", max_yaw]).max_yaw == float(max_yaw)
+        return
+    with pytest.raises(SystemExit):
+        render.parse_args(["--max-yaw", max_yaw])
+    assert "must be in (0, 90]" in capsys.readouterr().err
+
+
+def test_back_of_head_closes_behind_the_silhouette_and_faces_outward(
+    samples_code: tuple,
+) -> None:
+    """The back built from a silhouette ring (an egg outline, taller above the centre):
+    starts on the ring, reaches BACK_OF_HEAD_CM behind it at the occiput and only
+    NECK_BACK_CM at the neck, stays inside the ring's outline, and every triangle away
+    from the midline faces away from it (what a camera beside the head sees is its own side)."""
+    import head_model as hm
+
+    centre = np.array([1.0, -2.0, 70.0])
+    angle = np.linspace(0, 2 * np.pi, 96, endpoint=False)
+    half_height = np.where(np.sin(angle) < 0, 15.0, 10.0)  # y down: taller above
+    rim = centre + np.stack([9.0 * np.cos(angle), half_height * np.sin(angle), 0 * angle], 1)
+    verts, tris = hm.back_of_head(rim, centre)
+    behind = verts[:, 2] - centre[2]
+    np.testing.assert_allclose(verts[: len(rim)], rim)
+    assert behind.min() >= 0.0 and behind.max() == pytest.approx(hm.BACK_OF_HEAD_CM)
+    bottom = verts[:, 1] - centre[1] >= 9.9
+    assert behind[bottom].max() == pytest.approx(hm.NECK_BACK_CM)
+    assert np.all(np.abs(verts[:, 0] - centre[0]) <= 9.0 + 1e-9)
+    a, b, c = (verts[tris[:, i]] for i in range(3))
+    normal = np.cross(b - a, c - a)
+    side = (a + b + c)[:, 0] / 3 - centre[0]
+    big = np.linalg.norm(normal, axis=1) > 1e-6
+    away = normal[:, 0] * side > 0
+    assert np.all(away[big & (np.abs(side) > 1.0)])
