@@ -33,6 +33,7 @@ import numpy.typing as npt
 from rom_tracker.kinematics.geometry import (
     Array,
     angle_between,
+    angle_to_axis,
     check_shape,
     cross,
     dot,
@@ -132,11 +133,8 @@ _IMAGE_USED = (
     *(i for leg in LEGS for i in (leg.hip, leg.knee, leg.ankle, leg.heel, leg.toe)),
 )
 
-#: World-frame axes: image right, camera "up" (world y points down), away from the camera.
-_X = np.array([1.0, 0.0, 0.0])
-_UP_WORLD = np.array([0.0, -1.0, 0.0])
-_Z = np.array([0.0, 0.0, 1.0])
-_UP_IMAGE = np.array([0.0, -1.0])  # pixel y grows downward
+#: "Up" is -y in the world frame and in pixels (y points down in both): (axis, sign).
+_UP = (1, -1.0)
 
 
 def _take(
@@ -193,10 +191,12 @@ def world_angles_from_points(pt: dict[int, Array]) -> dict[str, Array]:
     """:func:`world_angles` from the output of :func:`world_points`."""
     ls, rs = pt[P.LEFT_SHOULDER], pt[P.RIGHT_SHOULDER]
     frame = trunk_frame(ls, rs, pt[P.LEFT_HIP], pt[P.RIGHT_HIP])
+    shoulders = ls - rs
     out = {
-        # Shoulder line left - right: (+x, 0) facing the camera; +z when turned to the left.
-        "trunk_yaw_deg": signed_angle_in_plane(ls - rs, _X, _Z),
-        "trunk_lean_deg": angle_between(frame.up, _UP_WORLD),
+        # Shoulder line left - right: (+x, 0) facing the camera; +z when turned to the left
+        # (its angle in the x-z plane, from +x toward +z).
+        "trunk_yaw_deg": planar_angle(shoulders[:, 0], shoulders[:, 2], norm(shoulders)),
+        "trunk_lean_deg": angle_to_axis(frame.up, *_UP),
     }
     for leg in LEGS:
         thigh = pt[leg.knee] - pt[leg.hip]
@@ -272,7 +272,7 @@ def image_angles(
     forward = perpendicular * sign[:, None]
     pelvis = pt[P.LEFT_HIP] - pt[P.RIGHT_HIP]
     left = normalize(pelvis - dot(pelvis, up)[:, None] * up)
-    out = {"trunk_lean_2d_deg": angle_between(up, _UP_IMAGE)}
+    out = {"trunk_lean_2d_deg": angle_to_axis(up, *_UP)}
     for leg in LEGS:
         thigh = pt[leg.knee] - pt[leg.hip]
         out[f"hip_flexion_2d_{leg.side}_deg"] = signed_angle_in_plane(thigh, -up, forward)

@@ -14,6 +14,9 @@ import numpy.typing as npt
 
 Array = npt.NDArray[np.float64]
 
+#: Degrees per radian: ``x * DEG_PER_RAD`` is ``np.degrees(x)`` to the last bit.
+DEG_PER_RAD = 180.0 / np.pi
+
 #: Relative tolerance below which a vector counts as zero-length against its reference
 #: scale (a projected thigh against the whole thigh, a cross product against |a||b|).
 REL_EPS = 1e-9
@@ -111,7 +114,12 @@ def cross(a: Array, b: Array) -> Array:
     """Cross product of ``(..., 3)`` vectors."""
     ax, ay, az = a[..., 0], a[..., 1], a[..., 2]
     bx, by, bz = b[..., 0], b[..., 1], b[..., 2]
-    return from_components(ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx)
+    out = np.empty((3, *np.broadcast_shapes(np.shape(a), np.shape(b))[:-1]))
+    for c, (p, q, r, s) in enumerate(((ay, bz, az, by), (az, bx, ax, bz), (ax, by, ay, bx))):
+        plane = out[c, ...]  # each component written into its plane: no stacking copy
+        np.multiply(p, q, out=plane)
+        plane -= r * s
+    return np.moveaxis(out, 0, -1)
 
 
 def cross_z(a: Array, b: Array) -> Array:
@@ -145,6 +153,13 @@ def unit_cross(a: Array, b: Array) -> Array:
     return c * inv[..., None]
 
 
+def atan2_deg(y: npt.ArrayLike, x: npt.ArrayLike) -> Array:
+    """``arctan2(y, x)`` in degrees, in [-180, 180]."""
+    ang = np.arctan2(y, x)
+    ang *= DEG_PER_RAD  # in place: the same numbers as np.degrees, several times faster
+    return np.asarray(ang, dtype=np.float64)
+
+
 def angle_between(u: Array, v: Array) -> Array:
     """Unsigned angle between ``u`` and ``v`` in degrees, in [0, 180].
 
@@ -152,8 +167,17 @@ def angle_between(u: Array, v: Array) -> Array:
     Works for 2D and 3D vectors. NaN where either vector has zero length.
     """
     sin = np.abs(cross_z(u, v)) if np.shape(u)[-1] == 2 else norm(cross(u, v))
-    ang = np.degrees(np.arctan2(sin, dot(u, v)))
+    ang = atan2_deg(sin, dot(u, v))
     return _nan_unless((dot(u, u) > 0.0) & (dot(v, v) > 0.0), ang)
+
+
+def angle_to_axis(u: Array, axis: int, sign: float = 1.0) -> Array:
+    """:func:`angle_between` ``u`` and ``sign`` times the unit vector along ``axis``, from
+    the components of ``u`` alone (no products with the zeros of the unit vector)."""
+    others = [u[..., i] for i in range(np.shape(u)[-1]) if i != axis]
+    sin = np.sqrt(sum(c * c for c in others))  # |u x e|: the length of the other components
+    ang = atan2_deg(sin, sign * u[..., axis])
+    return _nan_unless(dot(u, u) > 0.0, ang)
 
 
 def planar_angle(x: Array, y: Array, length: Array) -> Array:
@@ -162,7 +186,7 @@ def planar_angle(x: Array, y: Array, length: Array) -> Array:
     ``atan2(y, x)`` in (-180, 180]; NaN where the in-plane part is (nearly) zero against
     ``length`` (the vector is perpendicular to the plane; the angle is undefined).
     """
-    ang = np.degrees(np.arctan2(y, x))
+    ang = atan2_deg(y, x)
     ang = np.where(ang == -180.0, 180.0, ang)
     return _nan_unless(x * x + y * y > (REL_EPS * length) ** 2, ang)
 
@@ -195,9 +219,12 @@ def midpoint(a: Array, b: Array) -> Array:
 
 
 __all__ = [
+    "DEG_PER_RAD",
     "REL_EPS",
     "angle_between",
+    "angle_to_axis",
     "as_float",
+    "atan2_deg",
     "check_shape",
     "cross",
     "cross_z",

@@ -29,7 +29,14 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from rom_tracker.kinematics.geometry import REL_EPS, Array, check_shape, finite_float, wrap_deg
+from rom_tracker.kinematics.geometry import (
+    REL_EPS,
+    Array,
+    atan2_deg,
+    check_shape,
+    finite_float,
+    wrap_deg,
+)
 
 #: Sign of each convention angle relative to the right-handed Euler angle about its
 #: axis in ``R = Ry(a) @ Rx(b) @ Rz(c)``. A separate, tested mapping (tests/kinematics).
@@ -113,18 +120,18 @@ def angles_from_planes(r: Array) -> tuple[Array, Array, Array]:
     """``(yaw, pitch, roll)`` degrees from rotation planes ``(3, 3, T)``."""
     # Face normal (third column) = Ry(a) Rx(b) e_z = (cos b sin a, -sin b, cos b cos a).
     # Second row = (cos b sin c, cos b cos c, -sin b).
-    cos_b = np.hypot(r[0, 2], r[2, 2])
-    b = np.arctan2(-r[1, 2], cos_b)
+    cos_b = np.sqrt(r[0, 2] * r[0, 2] + r[2, 2] * r[2, 2])  # np.hypot is slow; rotation entries
+    b = atan2_deg(-r[1, 2], cos_b)
     locked = cos_b <= _GIMBAL_EPS * np.abs(r[1, 2])
-    a = np.arctan2(r[0, 2], r[2, 2])
-    c = np.arctan2(r[1, 0], r[1, 1])
+    a = atan2_deg(r[0, 2], r[2, 2])
+    c = atan2_deg(r[1, 0], r[1, 1])
     if locked.any():
         # with c := 0 the first column is Ry(a) e_x
-        a[locked] = np.arctan2(-r[2, 0], r[0, 0])[locked]
+        a[locked] = atan2_deg(-r[2, 0], r[0, 0])[locked]
         c[locked] = 0.0
-    yaw = wrap_deg(EULER_SIGNS["yaw"] * np.degrees(a))
-    pitch = EULER_SIGNS["pitch"] * np.degrees(b)
-    roll = wrap_deg(EULER_SIGNS["roll"] * np.degrees(c))
+    yaw = wrap_deg(EULER_SIGNS["yaw"] * a)
+    pitch = EULER_SIGNS["pitch"] * b
+    roll = wrap_deg(EULER_SIGNS["roll"] * c)
     return yaw, pitch, roll
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from rom_tracker.kinematics.geometry import Array, check_shape, points, wrap_deg
+from rom_tracker.kinematics.geometry import Array, atan2_deg, check_shape, points, wrap_deg
 from rom_tracker.types import N_POSE_LANDMARKS
 
 SIDE_WINDOW_DEG = 30.0
@@ -61,14 +61,14 @@ def view_angle_from_lines(pelvis: Array, shoulders: Array) -> Array:
     seen = np.zeros(pelvis.shape[0], dtype=bool)
     for line in (pelvis, shoulders):
         dx, dz = line[:, 0], line[:, 2]
-        length = np.hypot(dx, dz)
+        length = np.sqrt(dx * dx + dz * dz)  # metres: no overflow to guard (np.hypot is slow)
         ok = np.isfinite(length) & (length > 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):
             total_x += np.where(ok, dx / length, 0.0)
             total_z += np.where(ok, dz / length, 0.0)
         seen |= ok
     ok = seen & ((total_x != 0.0) | (total_z != 0.0))
-    return np.where(ok, wrap_deg(np.degrees(np.arctan2(total_z, total_x))), np.nan)
+    return np.where(ok, wrap_deg(atan2_deg(total_z, total_x)), np.nan)
 
 
 def side_weight(view_deg: npt.ArrayLike) -> Array:
@@ -91,13 +91,14 @@ def blend(angle_3d: Array, angle_2d: Array, weight_2d: Array, *, signed: bool = 
     disagrees (signed angles: opposite signs and more than the limit apart); the 2D value
     where only it exists and ``w > 0``."""
     a3, a2, w = (np.asarray(x, dtype=np.float64) for x in (angle_3d, angle_2d, weight_2d))
-    both = np.isfinite(a3) & np.isfinite(a2)
-    if signed:
-        with np.errstate(invalid="ignore"):
+    has_3d, has_2d = np.isfinite(a3), np.isfinite(a2)
+    both = has_3d & has_2d
+    with np.errstate(invalid="ignore"):  # NaN and inf where both is False: not used
+        if signed:
             clash = (np.sign(a3) * np.sign(a2) < 0) & (np.abs(a3 - a2) > MAX_BLEND_DISAGREEMENT_DEG)
-        both &= ~clash
-    mixed = np.where(both, (1.0 - w) * a3 + w * np.nan_to_num(a2), a3)
-    only_2d = ~np.isfinite(a3) & np.isfinite(a2) & (w > 0.0)
+            both &= ~clash
+        mixed = np.where(both, (1.0 - w) * a3 + w * a2, a3)
+    only_2d = ~has_3d & has_2d & (w > 0.0)
     return np.where(only_2d, a2, mixed)
 
 
