@@ -191,7 +191,7 @@ def _landmark_arrays(lm: Landmarks) -> dict[str, np.ndarray]:
     }
 
 
-def _check_something_seen(source: Source, lm: Landmarks, what: What) -> None:
+def _check_something_seen(source: Source, lm: Landmarks) -> None:
     face_seen = bool(lm.face.found.any())
     pose_seen = bool(lm.pose.found.any())
     label = source.info.label
@@ -203,10 +203,16 @@ def _check_something_seen(source: Source, lm: Landmarks, what: What) -> None:
             f"nobody found in {what_photo} {label}",
             "use a photo/video where one person is visible, well lit, at least head and shoulders",
         )
-    if what == "head" and not face_seen:
+
+
+def _check_head_read(source: Source, result: AngleResult) -> None:
+    """Past the face landmarker's reach the pose landmarks give the head yaw; with neither
+    (e.g. only a body from behind) there is nothing to measure."""
+    if not (result.values["head_confidence"] > 0).any():
+        what_photo = "photo" if source.info.is_still else "video"
         raise NothingDetectedError(
-            f"no face found in {what_photo} {label}",
-            "the face must be visible and turned less than about 70 degrees from the camera",
+            f"no head found in {what_photo} {source.info.label}",
+            "the face, or a head in profile (nose and an ear), must be visible",
         )
 
 
@@ -232,7 +238,7 @@ def analyze_source(
     lm = run_models(source, models, min_confidence=settings.min_confidence, on_frame=seen)
     photos_skipped = source.skipped if isinstance(source, ImageSource) else []
     skipped = tuple((str(path), reason) for path, reason in photos_skipped)
-    _check_something_seen(source, lm, settings.what)
+    _check_something_seen(source, lm)
     still = source.info.is_still
     camera = settings.calibration(lm.size.width, lm.size.height, still)
     options = AngleOptions(
@@ -242,6 +248,8 @@ def analyze_source(
         details=True,
     )
     result = compute_angles(lm, settings.what, options)
+    if settings.what == "head":
+        _check_head_read(source, result)
     table = dict(result.values)
     video = not still and len(lm) > 1
     if video and settings.filtered:

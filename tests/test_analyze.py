@@ -103,6 +103,22 @@ def test_head_only_photo_has_no_invented_hip_angles(aflw) -> None:
         assert np.all(np.isnan(table[col])), col
 
 
+def test_head_in_profile_without_a_face_is_measured(
+    shared_dir: Path, tmp_path: Path, use_models
+) -> None:
+    """A real side view: no face is found, but the pose landmarks still give the head yaw
+    (as a large turn, face to image left), so ``--what head`` measures it."""
+    video = shared_dir / "data/videos/sports2d/running_side.mp4"
+    assert main(["-q", "analyze", str(video), "--what", "head", "--out", str(tmp_path)]) == 0
+    table = read_csv(tmp_path / "running_side.csv")
+    summary = json.loads((tmp_path / "running_side.json").read_text())
+    yaw = table["head_yaw_deg"][table["head_confidence"] > 0]
+    print(f"running_side: face in {summary['face_frames']}, head read in {yaw.size} frames")
+    assert summary["face_frames"] == 0
+    assert yaw.size >= 0.95 * summary["pose_frames"] > 0
+    assert np.median(np.abs(yaw)) > 60
+
+
 @pytest.mark.parametrize(
     ("name", "turns_both_ways"),
     [("d12", True), ("d20", False)],  # d20: a near-frontal talking head (about -7 deg throughout)
