@@ -91,14 +91,12 @@ def points(
         rows = values[start : start + _BLOCK]
         for k, i in enumerate(idx):  # basic slices: no fancy-index temporary
             block[k] = rows[:, i, :dims].T
-        if np.isinf(block).any():
-            block[np.isinf(block)] = np.nan
-        if hidden is not None:
-            # x * 1.0 is x exactly and x * NaN is NaN: masks without a branch per value
-            block *= _NAN_WHERE_TRUE.take(hidden[start : start + _BLOCK, idx].T.view(np.uint8))[
-                :, None, :
-            ]
-    return [np.moveaxis(p, 0, -1) for p in planes]
+    if np.isinf(planes).any():
+        planes[np.isinf(planes)] = np.nan
+    if hidden is not None:
+        # x * 1.0 is x exactly and x * NaN is NaN: masks without a branch per value
+        planes *= _NAN_WHERE_TRUE.take(hidden[:, idx].T.view(np.uint8))[:, None, :]
+    return list(planes.transpose(0, 2, 1))
 
 
 #: Indexed by a boolean as 0/1: 1.0 for False, NaN for True (see :func:`points`).
@@ -160,6 +158,27 @@ def atan2_deg(y: npt.ArrayLike, x: npt.ArrayLike) -> Array:
     return np.asarray(ang, dtype=np.float64)
 
 
+#: Below this share of frames to compute, :func:`_atan2_deg_where` gathers them first.
+_GATHER_BELOW = 0.8
+
+
+def _atan2_deg_where(y: Array, x: Array, ok: npt.NDArray[np.bool_]) -> Array:
+    """:func:`atan2_deg` where ``ok``, NaN elsewhere (``ok`` False wherever y or x is NaN).
+
+    arctan2 is several times slower on SIMD lanes holding NaN, and unseen landmarks make
+    NaN common: it runs only on the frames that count (gathered first when they are few).
+    """
+    y, x, ok = np.broadcast_arrays(y, x, ok)
+    out = np.full(ok.shape, np.nan)
+    if np.count_nonzero(ok) < _GATHER_BELOW * ok.size:
+        at = np.flatnonzero(ok)
+        out.put(at, atan2_deg(y.take(at), x.take(at)))
+    else:
+        np.arctan2(y, x, out=out, where=ok)
+        out *= DEG_PER_RAD
+    return out
+
+
 def angle_between(u: Array, v: Array) -> Array:
     """Unsigned angle between ``u`` and ``v`` in degrees, in [0, 180].
 
@@ -167,8 +186,7 @@ def angle_between(u: Array, v: Array) -> Array:
     Works for 2D and 3D vectors. NaN where either vector has zero length.
     """
     sin = np.abs(cross_z(u, v)) if np.shape(u)[-1] == 2 else norm(cross(u, v))
-    ang = atan2_deg(sin, dot(u, v))
-    return _nan_unless((dot(u, u) > 0.0) & (dot(v, v) > 0.0), ang)
+    return _atan2_deg_where(sin, dot(u, v), (dot(u, u) > 0.0) & (dot(v, v) > 0.0))
 
 
 def angle_to_axis(u: Array, axis: int, sign: float = 1.0) -> Array:
@@ -176,8 +194,7 @@ def angle_to_axis(u: Array, axis: int, sign: float = 1.0) -> Array:
     the components of ``u`` alone (no products with the zeros of the unit vector)."""
     others = [u[..., i] for i in range(np.shape(u)[-1]) if i != axis]
     sin = np.sqrt(sum(c * c for c in others))  # |u x e|: the length of the other components
-    ang = atan2_deg(sin, sign * u[..., axis])
-    return _nan_unless(dot(u, u) > 0.0, ang)
+    return _atan2_deg_where(sin, sign * u[..., axis], dot(u, u) > 0.0)
 
 
 def planar_angle(x: Array, y: Array, length: Array) -> Array:
@@ -186,9 +203,8 @@ def planar_angle(x: Array, y: Array, length: Array) -> Array:
     ``atan2(y, x)`` in (-180, 180]; NaN where the in-plane part is (nearly) zero against
     ``length`` (the vector is perpendicular to the plane; the angle is undefined).
     """
-    ang = atan2_deg(y, x)
-    ang = np.where(ang == -180.0, 180.0, ang)
-    return _nan_unless(x * x + y * y > (REL_EPS * length) ** 2, ang)
+    ang = _atan2_deg_where(y, x, x * x + y * y > (REL_EPS * length) ** 2)
+    return np.where(ang == -180.0, 180.0, ang)
 
 
 def signed_angle_in_plane(v: Array, x_axis: Array, y_axis: Array) -> Array:
