@@ -39,8 +39,9 @@ def check_shape(name: str, values: npt.ArrayLike, shape: tuple[int | None, ...])
 
 
 def finite_float(values: np.ndarray) -> Array:
-    """A float64 copy of ``values`` with inf turned into NaN (never the caller's data)."""
-    out = np.array(values, dtype=np.float64)
+    """A C-contiguous float64 copy of ``values`` with inf turned into NaN (never the
+    caller's data)."""
+    out = np.array(values, dtype=np.float64, order="C")
     if np.isinf(out).any():
         out[np.isinf(out)] = np.nan
     return out

@@ -52,7 +52,7 @@ _GIMBAL_EPS = 1e-6
 def _planes(name: str, rotation: npt.ArrayLike) -> Array:
     """``(T, 3, 3)`` -> component planes ``(3, 3, T)`` float64 (each ``[i, j]`` contiguous)."""
     r = check_shape(name, rotation, (None, 3, 3))
-    return finite_float(np.ascontiguousarray(np.moveaxis(r, 0, -1)))
+    return finite_float(np.moveaxis(r, 0, -1))  # one transposing copy
 
 
 def orthonormal_planes(b: Array) -> Array:
@@ -66,24 +66,27 @@ def orthonormal_planes(b: Array) -> Array:
     lengths) or reflections (``det <= 0``) become all-NaN.
     """
     x, y, z = b[:, 0], b[:, 1], b[:, 2]  # columns, each (3, T)
+    out = np.empty_like(b)  # (3 rows, 3 columns, T)
+    xu, yu, zu = out[:, 0], out[:, 1], out[:, 2]  # the columns are written in place
 
     def dot3(u: Array, v: Array) -> Array:
         return u[0] * v[0] + u[1] * v[1] + u[2] * v[2]
 
-    def cross3(u: Array, v: Array) -> Array:
-        return np.stack(
-            (u[1] * v[2] - u[2] * v[1], u[2] * v[0] - u[0] * v[2], u[0] * v[1] - u[1] * v[0])
-        )
+    def cross3(u: Array, v: Array, into: Array | None = None) -> Array:
+        into = np.empty_like(u) if into is None else into
+        for i, (j, k) in enumerate(((1, 2), (2, 0), (0, 1))):
+            np.multiply(u[j], v[k], out=into[i])
+            into[i] -= u[k] * v[j]
+        return into
 
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = np.sqrt(dot3(x, x) * dot3(y, y) * dot3(z, z))
         ok = dot3(cross3(x, y), z) > REL_EPS * scale  # NaN compares False
-        zu = z / np.sqrt(dot3(z, z))
+        np.divide(z, np.sqrt(dot3(z, z)), out=zu)
         xp = x - dot3(x, zu) * zu
-        xu = xp / np.sqrt(dot3(xp, xp))
-        yu = cross3(zu, xu)
-    out = np.stack((xu, yu, zu), axis=1)  # (3 rows, 3 columns, T)
-    out[:, :, ~ok] = np.nan
+        np.divide(xp, np.sqrt(dot3(xp, xp)), out=xu)
+        cross3(zu, xu, into=yu)
+    np.copyto(out, np.nan, where=~ok)
     return out
 
 

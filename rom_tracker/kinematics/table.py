@@ -18,7 +18,7 @@ Steps for the head group (see the modules named):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -174,18 +174,17 @@ def compute_angles(
     if n <= CHUNK_FRAMES or opts.neutral is not None or opts.calibrate_pose_yaw:
         return _compute_angles(lm, what, opts)
     # every frame depends on itself alone: computed by chunks (see CHUNK_FRAMES)
-    parts = [
-        _compute_angles(lm.frames(start, start + CHUNK_FRAMES), what, opts)
-        for start in range(0, n, CHUNK_FRAMES)
-    ]
-    first = parts[0]
-    return AngleResult(
-        {name: np.concatenate([p.values[name] for p in parts]) for name in first.values},
-        np.concatenate([p.head_source for p in parts]),
-        first.pose_yaw_model,
-        first.neutral_frames,
-        first.notes,
-    )
+    first = _compute_angles(lm.frames(0, CHUNK_FRAMES), what, opts)
+    # the same columns, pose-yaw model and notes for every chunk
+    values = {name: np.empty(n) for name in first.values}
+    out = replace(first, values=values, head_source=np.empty(n, first.head_source.dtype))
+    for start in range(0, n, CHUNK_FRAMES):
+        chunk = slice(start, start + CHUNK_FRAMES)
+        part = _compute_angles(lm.frames(chunk.start, chunk.stop), what, opts) if start else first
+        for name, column in part.values.items():
+            out.values[name][chunk] = column
+        out.head_source[chunk] = part.head_source
+    return out
 
 
 def _compute_angles(
