@@ -298,9 +298,12 @@ def analyze_source(
     header = [
         f"rom-tracker {__version__} analyze of {source.info.label}",
         f"angles in degrees, conventions: {CONVENTIONS_DOC}; nan = not measurable",
-        "X_deg_filt = X_deg through rom_tracker.rom.filters.smooth_series defaults "
-        "(Hampel 0.25 s k=3, gaps <= 0.25 s filled, zero-phase Butterworth 6 Hz order 2)",
     ]
+    if any(name.endswith(FILTERED_SUFFIX) for name in table):  # not for photos, --no-filter
+        header.append(
+            "X_deg_filt = X_deg through rom_tracker.rom.filters.smooth_series defaults "
+            "(Hampel 0.25 s k=3, gaps <= 0.25 s filled, zero-phase Butterworth 6 Hz order 2)"
+        )
     stem = out_dir / source.info.stem
     paths = tuple(stem.parent / f"{stem.name}{s}" for s in (".csv", ".npz", ".json"))
     with OutputSet() as outputs:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,28 @@ def use_models(model_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> di
     for key, value in model_env.items():
         monkeypatch.setenv(key, value)
     return model_env
+
+
+def _first_frames(src: Path, dest: Path, frames: int) -> Path:
+    import cv2
+
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    cap = cv2.VideoCapture(str(src))
+    fps = cap.get(cv2.CAP_PROP_FPS)
+    size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
+    out = cv2.VideoWriter(str(dest), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+    for _ in range(frames):
+        ok, bgr = cap.read()
+        if not ok:
+            break
+        out.write(bgr)
+    cap.release()
+    out.release()
+    return dest
+
+
+@pytest.fixture(scope="session")
+def first_frames() -> Callable[[Path, Path, int], Path]:
+    """``first_frames(src, dest, n)``: the first ``n`` frames of the video ``src`` written
+    to ``dest`` (short inputs keep the real-model tests quick)."""
+    return _first_frames

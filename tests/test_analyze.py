@@ -168,3 +168,22 @@ def test_pose2sim_hip_flexion_against_reference(
             line.append(f"{side} RMSE {rmse:5.1f}")
         print(" ".join(line))
     assert best <= 8.0
+
+
+@pytest.mark.parametrize("filtered", [True, False], ids=["filtered", "no-filter"])
+def test_csv_header_describes_only_the_columns_written(
+    filtered: bool, shared_dir: Path, tmp_path: Path, use_models, first_frames
+) -> None:
+    """The ``#`` comment lines explain the ``X_deg_filt`` columns only where there are
+    some: not with ``--no-filter``."""
+    video = first_frames(shared_dir / "data/videos/faces/d20.mp4", tmp_path / "d20.mp4", 20)
+    options = [] if filtered else ["--no-filter"]
+    assert (
+        main(["-q", "analyze", str(video), "--what", "head", "--out", str(tmp_path), *options]) == 0
+    )
+    lines = (tmp_path / "d20.csv").read_text().splitlines()
+    comments = [line for line in lines if line.startswith("#")]
+    columns = lines[len(comments)].split(",")
+    print("\n".join(comments))
+    assert ("head_yaw_deg_filt" in columns) is filtered
+    assert any("X_deg_filt" in line for line in comments) is filtered

@@ -4,9 +4,9 @@ videos with a bad input among them, locally and on a Dask LocalCluster (loopback
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
-import cv2
 import pytest
 
 from rom_tracker.analyze import AnalyzeSettings
@@ -83,30 +83,15 @@ def test_missing_file_is_a_failed_input_not_a_crash(tmp_path: Path) -> None:
 # ----------------------------------------------------------------------------- real models
 
 
-def clip(src: Path, dest: Path, frames: int) -> Path:
-    """The first ``frames`` frames of ``src`` (short inputs keep the tests quick)."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    cap = cv2.VideoCapture(str(src))
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
-    out = cv2.VideoWriter(str(dest), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
-    for _ in range(frames):
-        ok, bgr = cap.read()
-        if not ok:
-            break
-        out.write(bgr)
-    cap.release()
-    out.release()
-    return dest
-
-
 @pytest.fixture(scope="module")
-def videos(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def videos(
+    shared_dir: Path, tmp_path_factory: pytest.TempPathFactory, first_frames: Callable[..., Path]
+) -> Path:
     """in/face.mp4, in/sub/walk.mp4 (real clips) and in/bad.mp4 (not a video)."""
     root = tmp_path_factory.mktemp("batch-in")
     data = shared_dir / "data" / "videos"
-    clip(data / "faces" / "d20.mp4", root / "face.mp4", 30)
-    clip(data / "sports2d" / "running_side.mp4", root / "sub" / "walk.mp4", 47)
+    first_frames(data / "faces" / "d20.mp4", root / "face.mp4", 30)
+    first_frames(data / "sports2d" / "running_side.mp4", root / "sub" / "walk.mp4", 47)
     (root / "bad.mp4").write_bytes(b"\x00not a video" * 100)
     return root
 
@@ -204,14 +189,15 @@ def test_measure_options_give_analyzes_numbers_and_are_part_of_the_skip_key(
     tmp_path: Path,
     use_models: dict[str, str],
     capsys: pytest.CaptureFixture[str],
+    first_frames: Callable[..., Path],
 ) -> None:
     """batch --neutral first:1s (two real clips, two worker processes) writes the same CSV
     as analyze --neutral first:1s; a rerun with another --neutral, --camera or --no-filter
     redoes the inputs, a rerun with the same options skips them."""
     data = shared_dir / "data" / "videos" / "faces"
     clips = [
-        str(clip(data / "d20.mp4", tmp_path / "in" / "d20.mp4", 60)),
-        str(clip(data / "d12.mp4", tmp_path / "in" / "d12.mp4", 60)),
+        str(first_frames(data / "d20.mp4", tmp_path / "in" / "d20.mp4", 60)),
+        str(first_frames(data / "d12.mp4", tmp_path / "in" / "d12.mp4", 60)),
     ]
     neutral = ["--neutral", "first:1s"]
     assert main(["-q", "analyze", *clips, *neutral, "--out", str(tmp_path / "a")]) == 0
