@@ -478,6 +478,57 @@ def monotonicity(turn: RenderTurn, reading: np.ndarray) -> tuple[float, float]:
     return rho, agree
 
 
+# --------------------------------------------------------------------------- real profiles
+
+#: Real side views (Sports2D): the subject walks or runs across the frame in profile, so
+#: the head is turned about 90 degrees from the camera, and no face is found.
+PROFILE_VIDEOS = ("walking_side.mp4", "running_side.mp4")
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """Head yaw on a real side-view video: how often a reading exists and how far it turns."""
+
+    video: str
+    frames: int
+    pose_frames: int  # frames where the pose landmarker found the person
+    face_frames: int
+    reading_frames: int  # head_confidence > 0
+    median_abs_yaw: float
+    p10_abs_yaw: float
+    p90_abs_yaw: float
+    median_confidence: float
+
+
+def profile_views(data: Path, models: ModelPaths) -> list[ProfileView]:
+    """``analyze``'s head yaw (video defaults) on the Sports2D side views: there is no
+    ground truth beyond "in profile" (about +-90 degrees, give or take a walker's glances)."""
+    out = []
+    for name in PROFILE_VIDEOS:
+        lm = run_models(open_source(data / "videos" / "sports2d" / name), models)
+        camera = Intrinsics.from_fov(lm.size.width, lm.size.height, DEFAULT_HFOV_DEG)
+        v = compute_angles(
+            lm, "head", AngleOptions(camera=camera, calibrate_pose_yaw=True, details=True)
+        ).values
+        ok = v["head_confidence"] > 0
+        yaw = np.abs(v["head_yaw_deg"][ok])
+        p10, p50, p90 = np.percentile(yaw, (10, 50, 90)) if yaw.size else (math.nan,) * 3
+        out.append(
+            ProfileView(
+                video=name,
+                frames=len(lm),
+                pose_frames=int(lm.pose.found.sum()),
+                face_frames=int(lm.face.found.sum()),
+                reading_frames=int(ok.sum()),
+                median_abs_yaw=float(p50),
+                p10_abs_yaw=float(p10),
+                p90_abs_yaw=float(p90),
+                median_confidence=float(np.median(v["head_confidence"][ok])) if ok.any() else 0.0,
+            )
+        )
+    return out
+
+
 def temp_dir() -> Path:
     return Path(tempfile.mkdtemp(prefix="rom-tracker-accuracy-"))
 
@@ -489,6 +540,7 @@ __all__ = [
     "CameraHips",
     "OffAxis",
     "PhotoRow",
+    "ProfileView",
     "RenderTurn",
     "aflw_photos",
     "band_errors",
@@ -498,6 +550,7 @@ __all__ = [
     "monotonicity",
     "off_axis",
     "pose2sim_hips",
+    "profile_views",
     "read_truth_csv",
     "reference_definition_gap",
     "reference_views",

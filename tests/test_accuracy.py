@@ -118,26 +118,38 @@ def test_pose2sim_hip_flexion_most_side_on_camera(data: Path, models: ModelPaths
             assert abs((c.view_est_deg - c.view_ref_deg + 180) % 360 - 180) <= 35.0
 
 
-@pytest.mark.parametrize("max_yaw", [75.0, 85.0])
-def test_rendered_turn_has_a_confident_reading(
-    max_yaw: float, tmp_path: Path, models: ModelPaths
-) -> None:
+def test_rendered_turn_to_90_has_a_confident_reading(tmp_path: Path, models: ModelPaths) -> None:
     """Target: a head reading with confidence for >= 90 % of frames up to 85 deg. Renders
-    are biased: coverage and direction only."""
+    are biased (the pose model reads a rendered profile short of 90): coverage and
+    direction only."""
     assert models.face is not None
-    try:
-        video, truth = acc.render_head_turn(
-            ROOT, tmp_path, models.face, max_yaw, seconds=4.0, fps=15.0, size="480x360"
-        )
-    except ValueError as exc:
-        pytest.skip(f"the sample renderer does not turn that far yet: {exc}"[:200])
-    turn = acc.measure_render(video, truth, models, max_yaw)
-    reading = np.where(turn.confidence > 0, turn.ours, np.nan)
-    coverage = float(np.isfinite(reading).mean())
-    raw = float(np.isfinite(turn.raw).mean())
-    rho, agree = acc.monotonicity(turn, reading)
-    print(
-        f"+-{max_yaw:g}: coverage ours {coverage:.0%} raw {raw:.0%}; rho {rho:.3f}, steps {agree:.0%}"
+    video, truth = acc.render_head_turn(
+        ROOT, tmp_path, models.face, 90.0, seconds=4.0, fps=15.0, size="480x360"
     )
+    turn = acc.measure_render(video, truth, models, 90.0)
+    reading = np.where(turn.confidence > 0, turn.ours, np.nan)
+    upto = np.abs(turn.truth) <= 85.0
+    coverage = float(np.isfinite(reading[upto]).mean())
+    raw = float(np.isfinite(turn.raw[upto]).mean())
+    rho, agree = acc.monotonicity(turn, reading)
+    print(f"steps in the truth's direction: {agree:.0%}")
+    bands = ", ".join(f"{b}: {c:.0%} of {n}" for b, n, c in acc.coverage_by_band(turn, reading))
+    print(f"+-90 sweep, up to 85: coverage ours {coverage:.0%} raw {raw:.0%}; rho {rho:.3f}")
+    print(f"  by band: {bands}")
     assert coverage >= 0.9
-    assert rho >= 0.95
+    assert raw < 0.9  # the face landmarker alone does not get there
+    assert rho >= 0.93  # measured 0.96 (the rendered profile reads short of 90)
+
+
+def test_real_profile_views_read_near_90(data: Path, models: ModelPaths) -> None:
+    """Real side views (no face found): the pose-landmark yaw gives a reading wherever the
+    person is found, and it reads a profile as a large turn (measured median 78 deg)."""
+    for p in acc.profile_views(data, models):
+        print(
+            f"{p.video}: {p.reading_frames}/{p.frames} frames with a reading (pose found in "
+            f"{p.pose_frames}, face in {p.face_frames}); |yaw| median {p.median_abs_yaw:.1f}, "
+            f"p10-p90 {p.p10_abs_yaw:.1f}-{p.p90_abs_yaw:.1f}; confidence {p.median_confidence:.2f}"
+        )
+        assert p.reading_frames >= 0.95 * p.pose_frames
+        if p.video == "walking_side.mp4":  # 300 frames in profile; running_side has 33
+            assert 70.0 <= p.median_abs_yaw <= 100.0
