@@ -43,7 +43,6 @@ from rom_tracker.kinematics.geometry import (
     normalize,
     planar_angle,
     points,
-    signed_angle_in_plane,
     unit_cross,
 )
 from rom_tracker.types import N_POSE_LANDMARKS, ImageSize
@@ -119,18 +118,27 @@ IMAGE_COLUMNS = (
 )
 BODY_COLUMNS = WORLD_COLUMNS + IMAGE_COLUMNS
 
-_WORLD_USED = (
-    P.LEFT_SHOULDER,
-    P.RIGHT_SHOULDER,
-    *(i for leg in LEGS for i in (leg.hip, leg.knee, leg.ankle)),
+# In index order: neighbouring landmarks are copied together (see geometry.points).
+_WORLD_USED = tuple(
+    sorted(
+        (
+            P.LEFT_SHOULDER,
+            P.RIGHT_SHOULDER,
+            *(i for leg in LEGS for i in (leg.hip, leg.knee, leg.ankle)),
+        )
+    )
 )
-_IMAGE_USED = (
-    P.NOSE,
-    P.LEFT_EAR,
-    P.RIGHT_EAR,
-    P.LEFT_SHOULDER,
-    P.RIGHT_SHOULDER,
-    *(i for leg in LEGS for i in (leg.hip, leg.knee, leg.ankle, leg.heel, leg.toe)),
+_IMAGE_USED = tuple(
+    sorted(
+        (
+            P.NOSE,
+            P.LEFT_EAR,
+            P.RIGHT_EAR,
+            P.LEFT_SHOULDER,
+            P.RIGHT_SHOULDER,
+            *(i for leg in LEGS for i in (leg.hip, leg.knee, leg.ankle, leg.heel, leg.toe)),
+        )
+    )
 )
 
 #: "Up" is -y in the world frame and in pixels (y points down in both): (axis, sign).
@@ -275,9 +283,11 @@ def image_angles(
     out = {"trunk_lean_2d_deg": angle_to_axis(up, *_UP)}
     for leg in LEGS:
         thigh = pt[leg.knee] - pt[leg.hip]
-        out[f"hip_flexion_2d_{leg.side}_deg"] = signed_angle_in_plane(thigh, -up, forward)
-        out[f"hip_abduction_2d_{leg.side}_deg"] = signed_angle_in_plane(
-            thigh, -up, leg.outward * left
+        # its angle in the plane (-up, forward) and in the plane (-up, outward)
+        along, length = -dot(thigh, up), norm(thigh)
+        out[f"hip_flexion_2d_{leg.side}_deg"] = planar_angle(along, dot(thigh, forward), length)
+        out[f"hip_abduction_2d_{leg.side}_deg"] = planar_angle(
+            along, leg.outward * dot(thigh, left), length
         )
         out[f"knee_flexion_2d_{leg.side}_deg"] = angle_between(thigh, pt[leg.ankle] - pt[leg.knee])
     return {name: out[name] for name in IMAGE_COLUMNS}

@@ -87,17 +87,30 @@ def points(
         if hidden.shape != values.shape[:2]:
             raise ValueError(f"unseen: expected shape {values.shape[:2]}, got {hidden.shape}")
     planes = np.empty((len(idx), dims, n))
+    runs = _runs(idx)
     for start in range(0, n, _BLOCK):
-        block = planes[:, :, start : start + _BLOCK]
+        block = planes[:, :, start : start + _BLOCK].transpose(2, 0, 1)  # (frames, k, dims)
         rows = values[start : start + _BLOCK]
-        for k, i in enumerate(idx):  # basic slices: no fancy-index temporary
-            block[k] = rows[:, i, :dims].T
+        for k, first, count in runs:  # basic slices: no fancy-index temporary
+            block[:, k : k + count] = rows[:, first : first + count, :dims]
     if np.isinf(planes).any():
         planes[np.isinf(planes)] = np.nan
     if hidden is not None:
         # x * 1.0 is x exactly and x * NaN is NaN: masks without a branch per value
         planes *= _NAN_WHERE_TRUE.take(hidden[:, idx].T.view(np.uint8))[:, None, :]
     return list(planes.transpose(0, 2, 1))
+
+
+def _runs(indices: list[int]) -> list[tuple[int, int, int]]:
+    """``(position, first index, count)`` of the runs of consecutive numbers in ``indices``:
+    landmarks that follow each other are copied together, along each frame's row."""
+    runs: list[tuple[int, int, int]] = []
+    for k, i in enumerate(indices):
+        if runs and runs[-1][1] + runs[-1][2] == i:
+            runs[-1] = (runs[-1][0], runs[-1][1], runs[-1][2] + 1)
+        else:
+            runs.append((k, i, 1))
+    return runs
 
 
 #: Indexed by a boolean as 0/1: 1.0 for False, NaN for True (see :func:`points`).
