@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rom_tracker.errors import FileFormatError, decode_text
+from rom_tracker.errors import FileFormatError, decode_text, read_file
 from rom_tracker.kinematics.camera import DEFAULT_HFOV_DEG, Intrinsics
 
 #: The default camera file, relative to the project root.
@@ -148,13 +148,9 @@ def parse_calibration(text: str, path: Path) -> Calibration:
 
 
 def load_calibration(path: Path) -> Calibration:
-    """Read and validate a calibration file; FileFormatError if it cannot be used."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FileFormatError(
-            f"cannot read calibration {path}: {exc.strerror or exc}", _FIX
-        ) from exc
+    """Read and validate a calibration file: InputError if it is not there or cannot be
+    read, FileFormatError if it is malformed."""
+    data = read_file(path, "calibration file")
     text = decode_text(data, str(path), f"save it as UTF-8 text; {_FIX}")
     return parse_calibration(text, path)
 

@@ -10,7 +10,8 @@ Exit codes (documented in docs/errors.md):
  0    success
  1    unexpected internal error (a bug: please report it with --debug output)
  2    bad command-line usage or value
- 3    input problem: missing, unreadable, empty or undecodable video/photo/camera
+ 3    input problem: missing, unreadable, empty or undecodable video/photo/camera;
+      a protocol, calibration or import file that is missing or cannot be read
  4    model problem: missing, truncated, wrong hash, mirror unreachable
  5    nothing measurable: no person/face found in a photo or a whole video
  6    storage problem: database locked/corrupt, folder not writable, disk full
@@ -20,6 +21,8 @@ Exit codes (documented in docs/errors.md):
 """
 
 from __future__ import annotations
+
+from typing import Protocol
 
 
 class RomTrackerError(Exception):
@@ -67,6 +70,27 @@ class FileFormatError(RomTrackerError):
     """A protocol, calibration or import file is malformed."""
 
     exit_code = 7
+
+
+class _Readable(Protocol):
+    def read_bytes(self) -> bytes: ...
+
+
+def read_file(path: _Readable, what: str, label: str | None = None) -> bytes:
+    """The bytes of a protocol, calibration or import file (``what``, e.g. "calibration
+    file"). A file that is not there, or cannot be read (permissions, a folder), is an input
+    problem (exit 3): InputError naming ``label`` (default: the path). Its content is
+    checked by the caller (malformed: FileFormatError, exit 7)."""
+    label = str(path) if label is None else label
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"no such {what}: {label}", "check the path") from None
+    except OSError as exc:
+        raise InputError(
+            f"cannot read {what} {label}: {exc.strerror or exc}",
+            "check that you may read it (its permissions, e.g. chmod u+r) and that it is a file",
+        ) from None
 
 
 def decode_text(data: bytes, label: str, fix: str) -> str:

@@ -12,7 +12,7 @@ from rom_tracker.calibration import (
     load_calibration,
     parse_calibration,
 )
-from rom_tracker.errors import FileFormatError
+from rom_tracker.errors import FileFormatError, InputError
 from rom_tracker.kinematics.camera import DEFAULT_HFOV_DEG
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,8 +80,9 @@ def test_malformed_files(text: str, message: str) -> None:
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
-    with pytest.raises(FileFormatError, match="cannot read calibration"):
+    with pytest.raises(InputError, match=r"no such calibration file: .*missing\.toml") as info:
         load_calibration(tmp_path / "missing.toml")
+    assert info.value.exit_code == 3
     bad = tmp_path / "bad.toml"
     bad.write_bytes(b"\xff\xfe[camera]")
     with pytest.raises(FileFormatError, match=r"bad.toml is not UTF-8 text .* save it as UTF-8"):

@@ -46,7 +46,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from rom_tracker.errors import FileFormatError, InputError, UsageError, decode_text
+from rom_tracker.errors import FileFormatError, InputError, UsageError, decode_text, read_file
 from rom_tracker.rom.movements import MODES, MOVEMENTS
 
 log = logging.getLogger(__name__)
@@ -271,11 +271,7 @@ def _user(user_dir: str | Path | None) -> dict[str, Path]:
 def _read(path: Any, label: str) -> str:
     """The text of a protocol file: InputError if it cannot be read, FileFormatError if it
     is not UTF-8 text."""
-    try:
-        data: bytes = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read protocol file {label} ({exc})", "check the path") from None
-    return decode_text(data, label, _SAVE_AS_UTF8)
+    return decode_text(read_file(path, "protocol file", label), label, _SAVE_AS_UTF8)
 
 
 def load_protocol(name_or_path: str | Path, user_dir: str | Path | None = None) -> Protocol:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from rom_tracker import __version__
-from rom_tracker.errors import FileFormatError, UsageError, decode_text
+from rom_tracker.errors import FileFormatError, UsageError, decode_text, read_file
 from rom_tracker.mot import mot_text
 from rom_tracker.outputs import OutputSet, atomic_write_bytes, csv_bytes, json_bytes
 from rom_tracker.rom.movements import MOVEMENTS
@@ -237,15 +237,10 @@ def _to_trial(doc: dict[str, Any]) -> tuple[TrialResult, np.ndarray | None]:
 
 
 def read_document(path: Path) -> dict[str, Any]:
-    """Parse and fully validate an export file; FileFormatError names the file and field."""
+    """Parse and fully validate an export file; FileFormatError names the file and field
+    (InputError if there is no such file)."""
     fix = "import only files written by `rom-tracker export --format json`"
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"no file {path}", "check the path") from None
-    except OSError as exc:
-        raise FileFormatError(f"cannot read {path}: {exc}", fix) from exc
-    text = decode_text(data, str(path), fix)
+    text = decode_text(read_file(path, "file to import"), str(path), fix)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -69,14 +69,6 @@ def test_malformed_protocol_from_the_shell(cli: Cli, tmp_path: Path) -> None:
     assert_error(r, 7, "mine.toml", "not valid TOML")
 
 
-def test_missing_protocol_file(main_cli: Cli) -> None:
-    r = main_cli(
-        "record", "--profile", "alex", "--protocol", "gone.toml", "--mode", "guided",
-        "--source", str(HEAD_TURN),
-    )  # fmt: skip
-    assert_error(r, 3, "cannot read protocol file gone.toml", "check the path")
-
-
 # ---------------------------------------------------------------- text files not in UTF-8
 
 CAMERA = '[camera]\nname = "cam\u00e9ra"\nwidth = 1280\nheight = 720\nhfov_deg = 65\n'
@@ -133,6 +125,34 @@ def test_text_file_that_is_not_utf8(
     assert_error(main_cli(*args), 7, f"{name} {problem}", fix)
     assert not (tmp_path / "home").exists()
     assert files_under(tmp_path / "out") == []
+
+
+MISSING = {
+    "protocol": "no such protocol file: mine.toml",
+    "calibration": "no such calibration file: cam.toml",
+    "batch calibration": "no such calibration file: ",  # made absolute for the workers
+    "import": "no such file to import: bad.json",
+}
+
+
+@pytest.mark.parametrize("kind", TEXT_FILES)
+def test_missing_text_file(main_cli: Cli, tmp_path: Path, kind: str) -> None:
+    """A protocol, calibration or import file that is not there is an input problem (3),
+    as a missing video is, not a malformed file (7) or a usage error (2); refused before
+    any model runs or any output is written."""
+    name, _text, args, _fix = TEXT_FILES[kind]
+    line = assert_error(main_cli(*args), 3, MISSING[kind], "check the path")
+    assert line.split(" - ")[0].endswith(name)
+    assert not (tmp_path / "home").exists()
+    assert files_under(tmp_path / "out") == []
+
+
+def test_unreadable_text_file(main_cli: Cli, tmp_path: Path) -> None:
+    """Unreadable rather than absent (here a folder where the file should be): exit 3, the
+    OS reason, and what to check."""
+    (tmp_path / "cam.toml").mkdir()
+    r = main_cli("analyze", "photo.png", "--camera", "cam.toml", "--out", "out")
+    assert_error(r, 3, "cannot read calibration file cam.toml: Is a directory", "is a file")
 
 
 @pytest.mark.parametrize("kind", TEXT_FILES)
