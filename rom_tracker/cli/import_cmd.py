@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from rom_tracker.store import Store
-from rom_tracker.store.exchange import import_sessions
+from rom_tracker.store.exchange import import_document, read_document
 from rom_tracker.store.text import add_db_argument
 
 
@@ -14,7 +14,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "import",
         help="import sessions from a file written by `rom-tracker export --format json`",
-        description="The whole file is checked first; a malformed file changes nothing. "
+        description="The whole file is checked first; a missing or malformed file creates "
+        "or changes nothing. "
         "Sessions already in the database (same profile and start time) are skipped.",
     )
     p.add_argument("file", type=Path, metavar="FILE")
@@ -23,8 +24,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    doc = read_document(args.file)  # a refused file creates or changes no database
     with Store.open(args.db) as store:
-        result = import_sessions(store, args.file)
+        result = import_document(store, doc)
     line = (
         f"imported {result.sessions_added} session(s) with {result.trials_added} trial(s)"
         f", {result.profiles_added} new profile(s)"

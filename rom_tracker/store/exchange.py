@@ -268,7 +268,11 @@ _SESSION_ARGS = (
 
 def import_sessions(store: Store, path: Path) -> ImportResult:
     """Import a JSON export (validated first; all sessions in one transaction)."""
-    doc = read_document(path)
+    return import_document(store, read_document(path))
+
+
+def import_document(store: Store, doc: dict[str, Any]) -> ImportResult:
+    """Import a document checked by :func:`read_document`, in one transaction."""
     known = {p.name for p in store.list_profiles()}
     added = skipped = trials = profiles = 0
     with store.transaction():

@@ -280,6 +280,28 @@ def test_import_file_that_is_not_an_export(
     assert_error(r, 7, *words)
 
 
+@pytest.mark.parametrize(
+    "content",
+    [None, b"", b'{"format": "rom-tracker-sessions"', b'{"format": "something-else"}'],
+    ids=["missing", "empty", "cut short", "not an export"],
+)
+def test_rejected_import_creates_no_database(
+    main_cli: Cli, tmp_path: Path, content: bytes | None
+) -> None:
+    """The file is checked before the database is opened: a refused import leaves no new
+    database (nor its folder, nor the default home) behind."""
+    bad = tmp_path / "bad.json"
+    if content is not None:
+        bad.write_bytes(content)
+    db = tmp_path / "new" / "db.sqlite3"
+    r = main_cli("import", str(bad), "--db", str(db))
+    assert r.code in (3, 7), str(r)
+    assert not (tmp_path / "new").exists()
+    r = main_cli("import", str(bad))  # the default database, under ROM_TRACKER_HOME
+    assert r.code in (3, 7), str(r)
+    assert not (tmp_path / "home").exists()
+
+
 # ---------------------------------------------------------------- command-line values
 
 
