@@ -16,8 +16,9 @@ Outputs for an input ``<stem>``:
   in one direction, ``rom_tracker.rom.peaks.detect_reps``), the repetitions' peak values
   with their SD, SEM and MDC95 (``rom_tracker.rom.reliability``); how the head yaw was
   obtained (pose-yaw model, camera, neutral); models (name + SHA-256), package version,
-  settings; ``skipped``: the photos of a folder that could not be read (``photo``,
-  ``reason``), which have no row in the CSV (its ``photo`` column names each row's file).
+  settings (with ``--camera FILE`` also ``camera_sha256``, of the file's contents);
+  ``skipped``: the photos of a folder that could not be read (``photo``, ``reason``), which
+  have no row in the CSV (its ``photo`` column names each row's file).
 
 All three are published together, atomically, or not at all.
 """
@@ -73,13 +74,33 @@ class AnalyzeSettings:
         except ValueError as exc:
             raise UsageError(f"--neutral: {exc}", "use off, still or first:2s") from None
 
-    def calibration(self, width: int, height: int, still: bool) -> Calibration | None:
-        """The camera for the off-axis correction, or None (see calibration/README.md)."""
+    def camera_file(self) -> Calibration | None:
+        """The ``camera`` calibration file, read and checked; None for auto and none."""
+        if self.camera in ("auto", "none"):
+            return None
+        return load_calibration(Path(self.camera))
+
+    def calibration(
+        self, width: int, height: int, still: bool, file: Calibration | None = None
+    ) -> Calibration | None:
+        """The camera for the off-axis correction, or None (see calibration/README.md);
+        ``file``: the :meth:`camera_file` already read."""
         if self.camera == "none" or (self.camera == "auto" and still):
             return None
         if self.camera == "auto":
             return default_calibration(width, height)
-        return load_calibration(Path(self.camera))
+        return file or self.camera_file()
+
+    def recorded(self, file: Calibration | None = None) -> dict[str, Any]:
+        """These settings as the JSON summary records them (and batch compares them to skip
+        an input already done): the fields, and for a calibration file the SHA-256 of its
+        bytes, ``camera_sha256``, so an edited file counts as other settings. ``file``: the
+        :meth:`camera_file` already read (else it is read now)."""
+        out = asdict(self)
+        file = file or self.camera_file()
+        if file is not None:
+            out["camera_sha256"] = file.sha256
+        return out
 
 
 @dataclass(frozen=True)
@@ -226,8 +247,7 @@ def analyze_source(
 ) -> AnalyzeResult:
     """Analyse one source and publish its three output files."""
     neutral = settings.neutral_spec()  # a bad option fails before the models run
-    if settings.camera not in ("auto", "none"):
-        load_calibration(Path(settings.camera))
+    camera_file = settings.camera_file()
     names: list[str] = []
 
     def seen(frame: Frame) -> None:
@@ -240,7 +260,7 @@ def analyze_source(
     skipped = tuple((str(path), reason) for path, reason in photos_skipped)
     _check_something_seen(source, lm)
     still = source.info.is_still
-    camera = settings.calibration(lm.size.width, lm.size.height, still)
+    camera = settings.calibration(lm.size.width, lm.size.height, still, camera_file)
     options = AngleOptions(
         camera=None if camera is None else camera.intrinsics_for(lm.size.width, lm.size.height),
         neutral=neutral,
@@ -292,7 +312,7 @@ def analyze_source(
         "head": _head_summary(result, camera) if settings.what != "hip" else None,
         "models": models_used,
         "rom_tracker_version": __version__,
-        "settings": asdict(settings),
+        "settings": settings.recorded(camera_file),
         "conventions": CONVENTIONS_DOC,
     }
     header = [

@@ -8,7 +8,8 @@ runs in a local ``spawn`` process pool (:func:`run_local`) or on a Dask distribu
 
 Idempotent and resumable: an input whose three outputs exist and whose JSON records the same
 settings (all of :class:`AnalyzeSettings`: what, pose model, confidence, neutral, camera,
-filtering) and model hashes is skipped (unless ``force``). Outputs are published atomically,
+filtering; for a calibration file, its path and the SHA-256 of its contents) and model
+hashes is skipped (unless ``force``). Outputs are published atomically,
 JSON last, so an interrupted run leaves each input either complete or absent; running the
 same command again finishes the rest.
 
@@ -28,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -217,7 +218,9 @@ def _model_hashes(models: ModelPaths) -> dict[str, str]:
 
 
 def is_done(job: VideoJob, hashes: dict[str, str]) -> bool:
-    """The three outputs exist and the JSON records these settings and model hashes."""
+    """The three outputs exist and the JSON records these settings (with the SHA-256 of
+    the calibration file as it is now) and model hashes. A calibration file that cannot be
+    read raises its error."""
     if not all(p.is_file() for p in job.outputs):
         return False
     try:
@@ -226,7 +229,7 @@ def is_done(job: VideoJob, hashes: dict[str, str]) -> bool:
         return False
     recorded = summary.get("models") or {}
     return (
-        summary.get("settings") == asdict(job.settings)
+        summary.get("settings") == job.settings.recorded()
         and {role: (info or {}).get("sha256") for role, info in recorded.items()} == hashes
     )
 

@@ -21,9 +21,10 @@ and what was expected.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,7 @@ class Calibration:
     intrinsics: Intrinsics
     path: Path | None
     hfov_deg: float | None = None  # given as a field of view (any frame size)
+    sha256: str | None = None  # of the file's bytes (None: not read from a file)
 
     def intrinsics_for(self, width: int, height: int) -> Intrinsics:
         """The camera for frames of ``width`` x ``height``; FileFormatError if the file's
@@ -152,7 +154,7 @@ def load_calibration(path: Path) -> Calibration:
     read, FileFormatError if it is malformed."""
     data = read_file(path, "calibration file")
     text = decode_text(data, str(path), f"save it as UTF-8 text; {_FIX}")
-    return parse_calibration(text, path)
+    return replace(parse_calibration(text, path), sha256=hashlib.sha256(data).hexdigest())
 
 
 __all__ = [

@@ -3,6 +3,7 @@ videos with a bad input among them, locally and on a Dask LocalCluster (loopback
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -230,3 +231,34 @@ def test_measure_options_give_analyzes_numbers_and_are_part_of_the_skip_key(
 
     assert "head_yaw_deg_filt" in columns(before)
     assert "head_yaw_deg" in columns(after) and "_filt" not in columns(after)
+
+
+@pytest.mark.real
+def test_an_edited_calibration_file_redoes_the_input(
+    shared_dir: Path,
+    tmp_path: Path,
+    use_models: dict[str, str],
+    capsys: pytest.CaptureFixture[str],
+    first_frames: Callable[..., Path],
+) -> None:
+    """The skip key holds the --camera file's contents (SHA-256 of its bytes), not only its
+    path: a rerun with the file unchanged skips the input, with the file edited redoes it.
+    The JSON records the path and the hash."""
+    video = first_frames(shared_dir / "data/videos/faces/d20.mp4", tmp_path / "d20.mp4", 20)
+    cam = tmp_path / "cam.toml"
+    batch = ["-q", "batch", str(video), "--camera", str(cam), "--out", str(tmp_path / "out")]
+    for hfov, done in [
+        (65, "1 done, 0 skipped"),
+        (65, "0 done, 1 skipped"),
+        (75, "1 done, 0 skipped"),  # the same path, other contents
+        (75, "0 done, 1 skipped"),
+    ]:
+        cam.write_text(f"[camera]\nwidth = 1280\nheight = 720\nhfov_deg = {hfov}\n")
+        assert main(batch) == 0
+        table = capsys.readouterr().out
+        print(hfov, table.splitlines()[-1])
+        assert done in table, (hfov, table)
+    summary = json.loads((tmp_path / "out" / "d20.json").read_text())
+    assert summary["settings"]["camera"] == str(cam)
+    assert summary["settings"]["camera_sha256"] == hashlib.sha256(cam.read_bytes()).hexdigest()
+    assert summary["head"]["camera"]["hfov_deg"] == pytest.approx(75)

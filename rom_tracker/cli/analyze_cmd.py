@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from rom_tracker.analyze import AnalyzeResult, AnalyzeSettings, analyze_source
-from rom_tracker.calibration import load_calibration
 from rom_tracker.capture import Frame, open_source
 from rom_tracker.errors import InputError, RomTrackerError, UsageError
 from rom_tracker.models import resolve
@@ -72,7 +71,8 @@ def add_measure_options(parser: argparse.ArgumentParser) -> None:
 
 def settings_from_args(args: argparse.Namespace) -> AnalyzeSettings:
     """The measurement settings of ``args`` (model and measure options), checked before any
-    model runs: a bad --neutral is a usage error (2), a malformed --camera file exit 7."""
+    model runs: a bad --neutral is a usage error (2), a missing --camera file exit 3, a
+    malformed one exit 7."""
     settings = AnalyzeSettings(
         what=args.what,
         pose_model=args.model,
@@ -82,8 +82,7 @@ def settings_from_args(args: argparse.Namespace) -> AnalyzeSettings:
         filtered=args.filtered,
     )
     settings.neutral_spec()
-    if settings.camera not in ("auto", "none"):
-        load_calibration(Path(settings.camera))
+    settings.camera_file()
     return settings
 
 

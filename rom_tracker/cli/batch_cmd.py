@@ -25,9 +25,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="analyse many videos in parallel (local processes or a Dask cluster)",
         description="Writes the analyze outputs (.csv, .npz, .json) of every input under OUT. "
         "Inputs already analysed with the same settings and models are skipped (--force "
-        "redoes them; the settings are --what, --neutral, --camera, --no-filter and the "
-        "model options), so an interrupted batch is resumed by running it again. One failing "
-        "video never stops the others; the exit code is non-zero if any failed.",
+        "redoes them; the settings are --what, --neutral, --camera (the file's path and "
+        "contents), --no-filter and the model options), so an interrupted batch is resumed "
+        "by running it again. One failing video never stops the others; the exit code is "
+        "non-zero if any failed.",
     )
     p.add_argument(
         "inputs",
