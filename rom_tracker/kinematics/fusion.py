@@ -45,7 +45,14 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import numpy.typing as npt
 
-from rom_tracker.kinematics.geometry import Array, check_shape, finite_float, points, wrap_deg
+from rom_tracker.kinematics.geometry import (
+    Array,
+    atan2_deg,
+    check_shape,
+    finite_float,
+    points,
+    wrap_deg,
+)
 from rom_tracker.types import N_POSE_LANDMARKS
 
 NOSE, LEFT_EYE, RIGHT_EYE, LEFT_EAR, RIGHT_EAR, MOUTH_LEFT, MOUTH_RIGHT = 0, 2, 5, 7, 8, 9, 10
@@ -145,7 +152,7 @@ def pose_yaw_cues(
 def pose_yaw(cues: PoseYawCues, model: PoseYawModel = DEFAULT_POSE_YAW_MODEL) -> Array:
     """Yaw in degrees (T,) from the cues, in the conventions of ``head_yaw_deg``."""
     s, o = cues.span, cues.offset
-    yaw = np.degrees(np.arctan2(model.gain * o + model.offset * s, s))
+    yaw = atan2_deg(model.gain * o + model.offset * s, s)
     ok = np.isfinite(yaw) & ((s != 0.0) | (o != 0.0))
     return np.where(ok, wrap_deg(yaw), np.nan)
 
@@ -210,7 +217,7 @@ def face_confidence(face_yaw: npt.ArrayLike) -> Array:
 
 def pose_confidence(cues: PoseYawCues, model: PoseYawModel) -> Array:
     """Confidence of pose yaw readings (T,): see the module docstring; 0 where unseen."""
-    radius = np.hypot(model.gain * cues.offset, cues.span)
+    radius = np.sqrt((model.gain * cues.offset) ** 2 + cues.span**2)  # pixels (np.hypot is slow)
     size = np.clip(radius / MIN_HEAD_RADIUS_PX, 0.0, 1.0)
     c = cues.visibility * model.confidence() * size
     return np.where(np.isfinite(c), np.clip(c, 0.0, 1.0), 0.0)
@@ -245,16 +252,16 @@ def fuse_head_yaw(
             f"{face.shape}, {pose.shape}, {cp.shape}"
         )
     has_face = np.isfinite(face)
-    diff = wrap_deg(pose - face)
+    diff = np.nan_to_num(wrap_deg(pose - face))  # 0 where a reading is missing
     has_pose = np.isfinite(pose) & (cp > 0.0)
-    consistent = has_pose & (~has_face | (np.abs(np.nan_to_num(diff)) <= MAX_DISAGREEMENT_DEG))
+    consistent = has_pose & (~has_face | (np.abs(diff) <= MAX_DISAGREEMENT_DEG))
     cf = face_confidence(face)
     wp = np.where(consistent, (1.0 - cf) * cp, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(has_face, wp / (cf + wp), 1.0)
     yaw = np.where(
         has_face,
-        wrap_deg(face + share * np.nan_to_num(diff)),
+        wrap_deg(face + share * diff),
         np.where(consistent, pose, np.nan),
     )
     used_pose = consistent & (share > 0.0)

@@ -196,8 +196,7 @@ def neck_rotation(head_yaw: npt.ArrayLike, trunk_yaw: npt.ArrayLike) -> Array:
     t = np.asarray(trunk_yaw, dtype=np.float64)
     if h.shape != t.shape:
         raise ValueError(f"trunk_yaw: expected shape {h.shape} (as head_yaw), got {t.shape}")
-    diff = wrap_deg(h - t)
-    return np.where(np.isfinite(diff), diff, np.nan)
+    return wrap_deg(h - t)  # NaN where either is NaN or infinite
 
 
 #: A face the landmarker sees within this yaw means the trunk faces the camera (degrees).
