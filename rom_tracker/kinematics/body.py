@@ -24,6 +24,7 @@ frame from the nose relative to the mid-ear and from each foot's toe relative to
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -41,8 +42,10 @@ from rom_tracker.kinematics.geometry import (
     midpoint,
     norm,
     normalize,
+    on_frames,
     planar_angle,
     points,
+    seen_in_all,
     unit_cross,
 )
 from rom_tracker.types import N_POSE_LANDMARKS, ImageSize
@@ -198,24 +201,52 @@ def world_angles(
 def world_angles_from_points(pt: dict[int, Array]) -> dict[str, Array]:
     """:func:`world_angles` from the output of :func:`world_points`."""
     ls, rs = pt[P.LEFT_SHOULDER], pt[P.RIGHT_SHOULDER]
-    frame = trunk_frame(ls, rs, pt[P.LEFT_HIP], pt[P.RIGHT_HIP])
     shoulders = ls - rs
     out = {
         # Shoulder line left - right: (+x, 0) facing the camera; +z when turned to the left
         # (its angle in the x-z plane, from +x toward +z).
         "trunk_yaw_deg": planar_angle(shoulders[:, 0], shoulders[:, 2], norm(shoulders)),
-        "trunk_lean_deg": angle_to_axis(frame.up, *_UP),
     }
+    # the angles in the body frame need the four trunk landmarks: only frames with them
+    trunk: dict[int, Array] = {i: pt[i] for i in _TRUNK}
+    used: dict[int, Array] = {**trunk, **{leg.knee: pt[leg.knee] for leg in LEGS}}
+    out.update(on_frames(seen_in_all(*trunk.values()), _body_frame_angles, used))
+    for leg in LEGS:
+        knee = {i: pt[i] for i in _segments_of(leg)}
+        out.update(on_frames(seen_in_all(*knee.values()), _knee_flexion(leg), knee))
+    return {name: out[name] for name in WORLD_COLUMNS}
+
+
+_TRUNK = (P.LEFT_SHOULDER, P.RIGHT_SHOULDER, P.LEFT_HIP, P.RIGHT_HIP)
+
+
+def _segments_of(leg: LegSpec) -> tuple[int, int, int]:
+    """The hip, knee and ankle of ``leg``: the ends of its thigh and shank."""
+    return leg.hip, leg.knee, leg.ankle
+
+
+def _body_frame_angles(pt: dict[int, Array]) -> dict[str, Array]:
+    """Trunk lean, hip flexion and abduction (3D) from the trunk landmarks and knees."""
+    frame = trunk_frame(*(pt[i] for i in _TRUNK))
+    out = {"trunk_lean_deg": angle_to_axis(frame.up, *_UP)}
     for leg in LEGS:
         thigh = pt[leg.knee] - pt[leg.hip]
-        shank = pt[leg.ankle] - pt[leg.knee]
         along, length = -dot(thigh, frame.up), norm(thigh)
         out[f"hip_flexion_{leg.side}_deg"] = planar_angle(along, dot(thigh, frame.forward), length)
         out[f"hip_abduction_{leg.side}_deg"] = planar_angle(
             along, leg.outward * dot(thigh, frame.left), length
         )
-        out[f"knee_flexion_{leg.side}_deg"] = angle_between(thigh, shank)
-    return {name: out[name] for name in WORLD_COLUMNS}
+    return out
+
+
+def _knee_flexion(leg: LegSpec, suffix: str = "") -> Callable[[dict[int, Array]], dict[str, Array]]:
+    """Knee flexion of ``leg`` (the thigh - shank angle), as a column for :func:`on_frames`."""
+
+    def angle(pt: dict[int, Array]) -> dict[str, Array]:
+        hip, knee, ankle = (pt[i] for i in _segments_of(leg))
+        return {f"knee_flexion{suffix}_{leg.side}_deg": angle_between(knee - hip, ankle - knee)}
+
+    return angle
 
 
 def _pixel_scale(size: ImageSize | tuple[float, float]) -> Array:
@@ -262,21 +293,37 @@ def image_angles(
     pt = _take("image_xyz", image_xyz, _IMAGE_USED, ndim=2, unseen=unseen)
     for xy in pt.values():
         np.multiply(xy, scale, out=xy)  # our own copy: normalised -> pixels
+    n = next(iter(pt.values())).shape[0]
+    inputs = dict(pt)
+    if facing is not None:
+        given = np.asarray(facing, dtype=np.float64)
+        if given.shape not in ((), (n,)):
+            raise ValueError(f"facing: expected a scalar or shape {(n,)}, got {given.shape}")
+        inputs[_FACING] = np.broadcast_to(
+            np.where(np.isin(given, (-1.0, 1.0)), given, np.nan), (n,)
+        )
+    # the angles against the trunk line need the four trunk landmarks: only frames with them
+    out = on_frames(seen_in_all(*(pt[i] for i in _TRUNK)), _image_frame_angles, inputs)
+    for leg in LEGS:
+        knee = {i: pt[i] for i in _segments_of(leg)}
+        out.update(on_frames(seen_in_all(*knee.values()), _knee_flexion(leg, "_2d"), knee))
+    return {name: out[name] for name in IMAGE_COLUMNS}
+
+
+#: Key of a given facing (+1 / -1 per frame) among the landmarks (no landmark has it).
+_FACING = -1
+
+
+def _image_frame_angles(pt: dict[int, Array]) -> dict[str, Array]:
+    """Trunk lean, hip flexion and abduction in 2D (see :func:`image_angles`), facing the
+    way given under ``_FACING``, else inferred per frame."""
     up = normalize(
         midpoint(pt[P.LEFT_SHOULDER], pt[P.RIGHT_SHOULDER])
         - midpoint(pt[P.LEFT_HIP], pt[P.RIGHT_HIP])
     )
     # The trunk line turned a quarter toward image right (for an upright trunk).
     perpendicular = from_components(-up[:, 1], up[:, 0])
-    if facing is None:
-        sign = facing_2d(pt, perpendicular)
-    else:
-        given = np.asarray(facing, dtype=np.float64)
-        if given.shape not in ((), up.shape[:1]):
-            raise ValueError(
-                f"facing: expected a scalar or shape {up.shape[:1]}, got {given.shape}"
-            )
-        sign = np.broadcast_to(np.where(np.isin(given, (-1.0, 1.0)), given, np.nan), up.shape[:1])
+    sign = pt[_FACING] if _FACING in pt else facing_2d(pt, perpendicular)
     forward = perpendicular * sign[:, None]
     pelvis = pt[P.LEFT_HIP] - pt[P.RIGHT_HIP]
     left = normalize(pelvis - dot(pelvis, up)[:, None] * up)
@@ -289,8 +336,7 @@ def image_angles(
         out[f"hip_abduction_2d_{leg.side}_deg"] = planar_angle(
             along, leg.outward * dot(thigh, left), length
         )
-        out[f"knee_flexion_2d_{leg.side}_deg"] = angle_between(thigh, pt[leg.ankle] - pt[leg.knee])
-    return {name: out[name] for name in IMAGE_COLUMNS}
+    return out
 
 
 def body_angles(

@@ -7,7 +7,8 @@ warning. Angles are in degrees.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -172,8 +173,51 @@ def atan2_deg(y: npt.ArrayLike, x: npt.ArrayLike) -> Array:
     return np.asarray(ang, dtype=np.float64)
 
 
-#: Below this share of frames to compute, :func:`_atan2_deg_where` gathers them first.
+#: Below this share of frames to compute, :func:`on_frames` and :func:`_atan2_deg_where`
+#: gather those frames first (copying them costs less than computing on the others).
 _GATHER_BELOW = 0.8
+
+K = TypeVar("K")
+
+
+def seen_in_all(*vectors: Array) -> npt.NDArray[np.bool_]:
+    """``(T,)`` True where none of ``vectors`` ``(T, d)`` holds NaN (a landmark not seen)."""
+    total = np.zeros(vectors[0].shape[0])
+    for v in vectors:
+        for c in range(v.shape[1]):
+            total += v[:, c]  # NaN if any is NaN (finite values at most overflow to inf)
+    return ~np.isnan(total)
+
+
+def _frames_at(values: Array, at: npt.NDArray[np.intp]) -> Array:
+    """Frames ``at`` of ``values`` (T, ...) in the same memory layout (component planes stay
+    planes: the same arithmetic, to the last bit, as on all frames)."""
+    if values.ndim > 1 and values.T.flags.c_contiguous:
+        return np.take(values.T, at, axis=-1).T
+    return np.take(values, at, axis=0)
+
+
+def on_frames(
+    seen: npt.NDArray[np.bool_],
+    fn: Callable[[dict[K, Array]], dict[str, Array]],
+    inputs: Mapping[K, Array],
+) -> dict[str, Array]:
+    """``fn(inputs)``: ``(T,)`` columns from ``(T, ...)`` arrays, where ``fn`` treats each
+    frame on its own and gives NaN on the frames that are not ``seen`` (T,).
+
+    When few frames are seen (landmarks out of view), only those are gathered and computed,
+    the others set to NaN: the same numbers, without the work on frames that give NaN.
+    """
+    n = seen.shape[0]
+    if np.count_nonzero(seen) >= _GATHER_BELOW * n:
+        return fn(dict(inputs))
+    at = np.flatnonzero(seen)
+    part = fn({k: _frames_at(v, at) for k, v in inputs.items()})
+    out = {}
+    for name, values in part.items():
+        out[name] = np.full(n, np.nan)
+        out[name][at] = values
+    return out
 
 
 def _atan2_deg_where(y: Array, x: Array, ok: npt.NDArray[np.bool_]) -> Array:
@@ -218,7 +262,8 @@ def planar_angle(x: Array, y: Array, length: Array) -> Array:
     ``length`` (the vector is perpendicular to the plane; the angle is undefined).
     """
     ang = _atan2_deg_where(y, x, x * x + y * y > (REL_EPS * length) ** 2)
-    return np.where(ang == -180.0, 180.0, ang)
+    np.copyto(ang, 180.0, where=ang == -180.0)  # in place (a new array); rarely any
+    return ang
 
 
 def signed_angle_in_plane(v: Array, x_axis: Array, y_axis: Array) -> Array:
@@ -264,8 +309,10 @@ __all__ = [
     "midpoint",
     "norm",
     "normalize",
+    "on_frames",
     "planar_angle",
     "points",
+    "seen_in_all",
     "signed_angle_in_plane",
     "unit_cross",
     "wrap_deg",

@@ -493,3 +493,36 @@ def test_bad_input_raises_value_error(
 def test_bad_facing_shape() -> None:
     with pytest.raises(ValueError, match=r"facing: expected a scalar or shape \(1,\), got \(2,\)"):
         image_angles(side_view((0.0, 0.0)), SIZE, facing=np.ones(2))
+
+
+@pytest.mark.parametrize("hidden_share", [0.0, 0.1, 0.6, 1.0])
+@pytest.mark.parametrize("facing", [None, "per frame"])
+def test_frames_out_of_view_do_not_change_the_others(
+    hidden_share: float, facing: str | None
+) -> None:
+    """Angles on frames with landmarks out of view are computed on the other frames only
+    (when many are out of view): the same angles as frame by frame."""
+    rng = np.random.default_rng(11)
+    n = 60
+    world = np.concatenate([world_pose(flexion=(f, 20.0), knee=(30.0, f)) for f in range(n)])
+    world += rng.normal(0.0, 0.01, world.shape)
+    image = np.concatenate([side_view((f, 10.0), facing_right=f % 2 == 0) for f in range(n)])
+    image[..., :2] += rng.normal(0.0, 0.002, image[..., :2].shape)
+    unseen = rng.random((n, 33)) < hidden_share
+    sign = np.where(np.arange(n) % 2 == 0, 1.0, -1.0) if facing else None
+    out = body_angles(world, image, SIZE, facing=sign, unseen=unseen)
+    for i in range(n):
+        one = body_angles(
+            world[i : i + 1],
+            image[i : i + 1],
+            SIZE,
+            facing=None if sign is None else sign[i : i + 1],
+            unseen=unseen[i : i + 1],
+        )
+        for name, values in one.items():
+            # NaN in the same frames; numbers as the same maths gives for one frame
+            np.testing.assert_allclose(out[name][i : i + 1], values, atol=EXACT, err_msg=name)
+    if hidden_share == 1.0:
+        assert all(np.isnan(v).all() for v in out.values())
+    if hidden_share == 0.0:
+        assert all(np.isfinite(out[c]).all() for c in ("hip_flexion_left_deg", "trunk_lean_2d_deg"))

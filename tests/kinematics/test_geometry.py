@@ -11,8 +11,10 @@ from rom_tracker.kinematics.geometry import (
     angle_to_axis,
     atan2_deg,
     cross,
+    on_frames,
     planar_angle,
     points,
+    seen_in_all,
     wrap_deg,
 )
 
@@ -119,3 +121,21 @@ def test_cross_broadcasts_like_np_cross() -> None:
 def test_wrap_deg(angle: float, want: float) -> None:
     got = wrap_deg(np.array([angle, 10.0]))
     np.testing.assert_array_equal(got, [want, 10.0])
+
+
+@pytest.mark.parametrize("share_seen", [0.0, 0.3, 0.79, 0.81, 1.0])
+def test_on_frames_gives_what_the_function_gives_on_all_frames(share_seen: float) -> None:
+    rng = np.random.default_rng(5)
+    u, v = rng.normal(size=(2, 400, 3))
+    u[rng.random(400) >= share_seen, 1] = np.nan  # frames not seen: NaN, as after points()
+    seen = seen_in_all(u, v)
+    assert (seen == ~np.isnan(u).any(axis=1)).all()
+
+    def fn(p: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+        return {"angle": angle_between(p["u"], p["v"]), "x": p["u"][:, 0] * 2.0}
+
+    got = on_frames(seen, fn, {"u": u, "v": v})
+    want = fn({"u": u, "v": v})
+    for name in want:
+        np.testing.assert_array_equal(got[name][seen], want[name][seen])
+        assert np.isnan(got[name][~seen]).all()
