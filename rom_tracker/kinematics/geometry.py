@@ -87,7 +87,9 @@ def points(
         hidden = np.asarray(unseen, dtype=bool)
         if hidden.shape != values.shape[:2]:
             raise ValueError(f"unseen: expected shape {values.shape[:2]}, got {hidden.shape}")
-    planes = np.empty((len(idx), dims, n))
+    # copied and masked in the input's type (float32 landmarks: half the bytes), then
+    # widened to float64 in one contiguous pass (exact)
+    planes = np.empty((len(idx), dims, n), dtype=np.result_type(values.dtype, np.float32))
     runs = _runs(idx)
     for start in range(0, n, _BLOCK):
         block = planes[:, :, start : start + _BLOCK].transpose(2, 0, 1)  # (frames, k, dims)
@@ -98,8 +100,9 @@ def points(
         planes[np.isinf(planes)] = np.nan
     if hidden is not None:
         # x * 1.0 is x exactly and x * NaN is NaN: masks without a branch per value
-        planes *= _NAN_WHERE_TRUE.take(hidden[:, idx].T.view(np.uint8))[:, None, :]
-    return list(planes.transpose(0, 2, 1))
+        nan_where = _NAN_WHERE_TRUE.astype(planes.dtype)
+        planes *= nan_where.take(hidden[:, idx].T.view(np.uint8))[:, None, :]
+    return list(planes.astype(np.float64, copy=False).transpose(0, 2, 1))
 
 
 def _runs(indices: list[int]) -> list[tuple[int, int, int]]:
