@@ -39,6 +39,12 @@ class Progress:
             self._last_draw = now
             self._draw(now)
 
+    def skip(self, n: int = 1) -> None:
+        """``n`` of the expected steps will not come (e.g. photos that cannot be read): the
+        total shrinks by ``n`` (never below the steps done), so the bar still ends full."""
+        if self.total and n > 0:
+            self.total = max(self.total - n, self.done)
+
     def _draw(self, now: float) -> None:
         elapsed = max(now - self._start, 1e-9)
         rate = self.done / elapsed

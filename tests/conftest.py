@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -68,3 +69,19 @@ def first_frames() -> Callable[[Path, Path, int], Path]:
     """``first_frames(src, dest, n)``: the first ``n`` frames of the video ``src`` written
     to ``dest`` (short inputs keep the real-model tests quick)."""
     return _first_frames
+
+
+class Terminal(io.StringIO):
+    """A text stream that says it is a terminal, so progress bars draw on it."""
+
+    def isatty(self) -> bool:
+        return True
+
+    def last_draw(self) -> str:
+        """What a progress bar shows last (each redraw starts with a carriage return)."""
+        return self.getvalue().split("\r")[-1].strip()
+
+
+@pytest.fixture
+def terminal() -> Terminal:
+    return Terminal()

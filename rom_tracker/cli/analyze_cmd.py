@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from rom_tracker.analyze import AnalyzeResult, AnalyzeSettings, analyze_source
-from rom_tracker.capture import Frame, open_source
+from rom_tracker.capture import Frame, ImageSource, open_source
 from rom_tracker.errors import InputError, RomTrackerError, UsageError
 from rom_tracker.models import resolve
 from rom_tracker.pipeline import WHAT_CHOICES, ModelPaths, What, needs_face, needs_pose
@@ -160,11 +160,14 @@ def analyze_inputs(args: argparse.Namespace) -> int:
             with Progress(
                 source.info.frame_count, Path(source.info.label).name, enabled=not args.quiet
             ) as bar:
+                # unreadable photos before the first readable one are not in frame_count
+                known = len(source.skipped) if isinstance(source, ImageSource) else 0
 
                 def tick(_frame: Frame, bar: Progress = bar) -> None:
                     bar.update()
 
                 result = analyze_source(source, args.out, models, settings, on_frame=tick)
+                bar.skip(len(result.skipped) - known)  # the bar ends full
         except RomTrackerError as exc:
             if len(args.inputs) == 1:
                 raise

@@ -9,6 +9,7 @@ capture. The observed behaviour of every case is tabulated in docs/reliability.m
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import math
@@ -32,7 +33,9 @@ from rel_support import (
 
 from rom_tracker import capture
 from rom_tracker.capture import MAX_IMAGE_SIDE, ImageSource, VideoSource, open_source
+from rom_tracker.cli import analyze_cmd, main
 from rom_tracker.errors import InputError
+from rom_tracker.progress import Progress
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAD_TURN = ROOT / "samples" / "head_turn.mp4"  # index (moov) at the end of the file
@@ -404,22 +407,28 @@ def test_folder_where_no_photo_can_be_read(
     assert not caplog.records  # the one error says it all
 
 
-@pytest.mark.real
-def test_folder_with_a_damaged_photo_measures_the_others(
-    model_cli: Cli, tmp_path: Path, shared_dir: Path
-) -> None:
-    """Real photos (AFLW2000-3D) and a truncated copy of one of them, as a cut-off download
-    or copy leaves it: the truncated JPEG is skipped with one warning line, every other
-    photo is measured exactly as without it; the JSON lists the skipped photo and why.
-    Exit 3, as for several inputs of which one fails (docs/errors.md)."""
-    photos = tmp_path / "photos"
+def photos_and_a_cut_one(shared_dir: Path, photos: Path, cut_name: str) -> tuple[list[Path], Path]:
+    """Three real photos (AFLW2000-3D) copied into ``photos``, and a copy of the first cut
+    in half, as a cut-off download or copy leaves it, named ``cut_name``."""
     photos.mkdir()
     originals = sorted((shared_dir / "data/headpose/aflw_dev").glob("*.jpg"))[:3]
     for src in originals:
         (photos / src.name).write_bytes(src.read_bytes())
     data = originals[0].read_bytes()
-    cut = photos / f"{originals[0].stem}_cut.jpg"  # sorts second
+    cut = photos / cut_name
     cut.write_bytes(data[: len(data) // 2])
+    return originals, cut
+
+
+@pytest.mark.real
+def test_folder_with_a_damaged_photo_measures_the_others(
+    model_cli: Cli, tmp_path: Path, shared_dir: Path
+) -> None:
+    """Real photos and a truncated copy of one of them: the truncated JPEG is skipped with
+    one warning line, every other photo is measured exactly as without it; the JSON lists
+    the skipped photo and why. Exit 3, as for several inputs of which one fails
+    (docs/errors.md)."""
+    originals, cut = photos_and_a_cut_one(shared_dir, tmp_path / "photos", "image00050_cut.jpg")
 
     r = model_cli("-q", "analyze", "photos", "--out", "out", "--what", "head")
     print(r.out)
@@ -444,3 +453,24 @@ def test_folder_with_a_damaged_photo_measures_the_others(
     assert with_cut == (tmp_path / "clean" / "photos.csv").read_text()
     rows = [line for line in with_cut.splitlines() if not line.startswith("#")][1:]
     assert [row.split(",")[1] for row in rows] == [p.name for p in originals]
+
+
+@pytest.mark.real
+@pytest.mark.parametrize("cut_name", ["0_cut.jpg", "image00050_cut.jpg", "zz_cut.jpg"])
+def test_folder_with_a_damaged_photo_ends_its_progress_full(
+    tmp_path: Path,
+    shared_dir: Path,
+    use_models: dict[str, str],
+    terminal,
+    monkeypatch: pytest.MonkeyPatch,
+    cut_name: str,
+) -> None:
+    """The damaged photo (first, second or last) is not a step the progress bar waits for:
+    it ends at 3/3 (not 3/4) with the three other photos measured."""
+    photos = tmp_path / "photos"
+    photos_and_a_cut_one(shared_dir, photos, cut_name)
+    monkeypatch.setattr("rom_tracker.cli.divert_native_stderr", lambda: False)
+    monkeypatch.setattr(analyze_cmd, "Progress", functools.partial(Progress, stream=terminal))
+    assert main(["analyze", str(photos), "--what", "head", "--out", str(tmp_path / "out")]) == 3
+    print(terminal.last_draw())
+    assert "100% 3/3 frames" in terminal.last_draw()
