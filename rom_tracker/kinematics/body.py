@@ -134,14 +134,15 @@ _WORLD_USED = tuple(
 _IMAGE_USED = tuple(
     sorted(
         (
-            P.NOSE,
-            P.LEFT_EAR,
-            P.RIGHT_EAR,
             P.LEFT_SHOULDER,
             P.RIGHT_SHOULDER,
-            *(i for leg in LEGS for i in (leg.hip, leg.knee, leg.ankle, leg.heel, leg.toe)),
+            *(i for leg in LEGS for i in (leg.hip, leg.knee, leg.ankle)),
         )
     )
+)
+#: Landmarks of the cues for the facing in 2D, needed only where the trunk is seen.
+_FACING_CUES = tuple(
+    sorted((P.NOSE, P.LEFT_EAR, P.RIGHT_EAR, *(i for leg in LEGS for i in (leg.heel, leg.toe))))
 )
 
 #: "Up" is -y in the world frame and in pixels (y points down in both): (axis, sign).
@@ -290,10 +291,9 @@ def image_angles(
     to the trunk line, so it needs no facing); ``z`` is ignored.
     """
     scale = _pixel_scale(size)
-    pt = _take("image_xyz", image_xyz, _IMAGE_USED, ndim=2, unseen=unseen)
-    for xy in pt.values():
-        np.multiply(xy, scale, out=xy)  # our own copy: normalised -> pixels
-    n = next(iter(pt.values())).shape[0]
+    xyz = check_shape("image_xyz", image_xyz, (None, N_POSE_LANDMARKS, 3))
+    pt = _pixels(xyz, _IMAGE_USED, scale, unseen)
+    n = xyz.shape[0]
     inputs = dict(pt)
     if facing is not None:
         given = np.asarray(facing, dtype=np.float64)
@@ -302,12 +302,33 @@ def image_angles(
         inputs[_FACING] = np.broadcast_to(
             np.where(np.isin(given, (-1.0, 1.0)), given, np.nan), (n,)
         )
+
+    def facing_cues(at: npt.NDArray[np.intp] | None) -> dict[int, Array]:
+        """The facing cues of the frames ``at`` (None: all), copied for those only."""
+        if facing is not None:
+            return {}
+        if at is None:
+            return _pixels(xyz, _FACING_CUES, scale, unseen)
+        hidden = None if unseen is None else np.take(unseen, at, axis=0)
+        return _pixels(np.take(xyz, at, axis=0), _FACING_CUES, scale, hidden)
+
     # the angles against the trunk line need the four trunk landmarks: only frames with them
-    out = on_frames(seen_in_all(*(pt[i] for i in _TRUNK)), _image_frame_angles, inputs)
+    trunk_seen = seen_in_all(*(pt[i] for i in _TRUNK))
+    out = on_frames(trunk_seen, _image_frame_angles, inputs, facing_cues)
     for leg in LEGS:
         knee = {i: pt[i] for i in _segments_of(leg)}
         out.update(on_frames(seen_in_all(*knee.values()), _knee_flexion(leg, "_2d"), knee))
     return {name: out[name] for name in IMAGE_COLUMNS}
+
+
+def _pixels(
+    xyz: np.ndarray, used: tuple[int, ...], scale: Array, unseen: npt.NDArray[np.bool_] | None
+) -> dict[int, Array]:
+    """Image landmarks ``used`` in pixels (x, y), NaN where ``unseen``."""
+    pt = dict(zip((int(i) for i in used), points(xyz, used, 2, unseen), strict=True))
+    for xy in pt.values():
+        np.multiply(xy, scale, out=xy)  # our own copy: normalised -> pixels
+    return pt
 
 
 #: Key of a given facing (+1 / -1 per frame) among the landmarks (no landmark has it).

@@ -204,18 +204,20 @@ def on_frames(
     seen: npt.NDArray[np.bool_],
     fn: Callable[[dict[K, Array]], dict[str, Array]],
     inputs: Mapping[K, Array],
+    more: Callable[[npt.NDArray[np.intp] | None], Mapping[K, Array]] | None = None,
 ) -> dict[str, Array]:
     """``fn(inputs)``: ``(T,)`` columns from ``(T, ...)`` arrays, where ``fn`` treats each
     frame on its own and gives NaN on the frames that are not ``seen`` (T,).
 
     When few frames are seen (landmarks out of view), only those are gathered and computed,
     the others set to NaN: the same numbers, without the work on frames that give NaN.
+    ``more(at)``: further inputs, made for the frames ``at`` only (None: all frames).
     """
     n = seen.shape[0]
     if np.count_nonzero(seen) >= _GATHER_BELOW * n:
-        return fn(dict(inputs))
+        return fn({**inputs, **(more(None) if more else {})})
     at = np.flatnonzero(seen)
-    part = fn({k: _frames_at(v, at) for k, v in inputs.items()})
+    part = fn({**{k: _frames_at(v, at) for k, v in inputs.items()}, **(more(at) if more else {})})
     out = {}
     for name, values in part.items():
         out[name] = np.full(n, np.nan)
