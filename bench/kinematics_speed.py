@@ -1,5 +1,9 @@
 """Kinematics: ``angle_table`` for 10^6 frames at once vs a per-frame loop.
 
+"All frames at once" is one call (``angle_table`` itself works through frames that depend
+on themselves alone in chunks of ``table.CHUNK_FRAMES``, 16,384); "in chunks" is the caller
+splitting the input (``--chunk``) and concatenating the tables.
+
 The per-frame baseline calls ``angle_table`` on a one-frame ``Landmarks`` per frame (what
 a naive live or replay loop does); it is timed on ``--loop-frames`` frames and scaled to
 ``--frames`` (running it on 10^6 frames would take about a quarter of an hour). Both are
@@ -14,6 +18,7 @@ Face image landmarks are not read by the angle maths, so they are one broadcast 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 
@@ -127,6 +132,10 @@ def main() -> None:
         f"peak RSS: {rss_before:.0f} MiB at start, {rss_data:.0f} MiB with the landmarks "
         f"({lm.pose.world_xyz.nbytes * 2 / 2**20:.0f} MiB of pose arrays), "
         f"{rss_chunked:.0f} MiB after the chunked runs, {rss_peak:.0f} MiB after all-at-once"
+    )
+    print(
+        f"all at once, per run: {', '.join(f'{t:.2f}' for t in vec_times)} s; "
+        f"load average {os.getloadavg()[0]:.1f} at the end"
     )
 
 
