@@ -213,8 +213,8 @@ def world_angles_from_points(pt: dict[int, Array]) -> dict[str, Array]:
     used: dict[int, Array] = {**trunk, **{leg.knee: pt[leg.knee] for leg in LEGS}}
     out.update(on_frames(seen_in_all(*trunk.values()), _body_frame_angles, used))
     for leg in LEGS:
-        knee = {i: pt[i] for i in _segments_of(leg)}
-        out.update(on_frames(seen_in_all(*knee.values()), _knee_flexion(leg), knee))
+        ends = {i: pt[i] for i in _segments_of(leg)}  # hip, knee, ankle
+        out.update(on_frames(seen_in_all(*ends.values()), _knee_flexion(leg), ends))
     return {name: out[name] for name in WORLD_COLUMNS}
 
 
@@ -316,8 +316,8 @@ def image_angles(
     trunk_seen = seen_in_all(*(pt[i] for i in _TRUNK))
     out = on_frames(trunk_seen, _image_frame_angles, inputs, facing_cues)
     for leg in LEGS:
-        knee = {i: pt[i] for i in _segments_of(leg)}
-        out.update(on_frames(seen_in_all(*knee.values()), _knee_flexion(leg, "_2d"), knee))
+        ends = {i: pt[i] for i in _segments_of(leg)}  # hip, knee, ankle
+        out.update(on_frames(seen_in_all(*ends.values()), _knee_flexion(leg, "_2d"), ends))
     return {name: out[name] for name in IMAGE_COLUMNS}
 
 
