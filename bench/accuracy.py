@@ -355,10 +355,25 @@ defaults for that kind of input. Tolerances guarding these figures: `tests/test_
 | Pose2Sim hip flexion RMSE <= 8 deg, most side-on camera ({best.camera}) | {f1(raw_best)} | {f1(best_rmse)} | {"yes" if best_rmse <= 8 else "no"} |
 | head reading with confidence >= 90 % of frames up to 85 deg (renders) | {cover} |
 
-The 45-70 band has one photo (55 deg); one photo cannot show a mean error, and the
-pose-landmark yaw does not help on a single photo (it needs a recording to calibrate, and on
-that photo the pose model's ears are wrong: the fusion rejects it as inconsistent). No gain or
-correction was fitted on these 8 photos.
+- 45-70: one photo (55 deg); one photo cannot show a mean error, and the pose-landmark yaw
+  does not help on a single photo (it needs a recording to calibrate, and on that photo the
+  pose model's ears are wrong: the fusion rejects it as inconsistent). No gain or correction
+  was fitted on these 8 photos. Fitting the canonical face to the 2D landmarks (PnP) instead
+  of MediaPipe's matrix was tried: it moved this photo's error by 1-4 deg depending on the
+  assumed camera, and made pitch worse on the others; with 8 photos that choice would be a
+  fit to the test set, so it was not adopted.
+- Hips: on cam03 the right leg (the farther one) reads 5.9, the left (nearer the camera by
+  13 cm, the one a side-view measurement would use) 10.5. Pose-lite's depth on this oblique
+  view is the limit; the image-plane angle, image/world hybrids, a bone-length lift and a
+  sagittal-plane reconstruction from the 2D landmarks were each tried on all four cameras
+  and none was better overall. The pose landmarker's full and heavy variants (which `--model full|heavy`
+  resolves and verifies by their pinned SHA-256) may do better, but they cannot be downloaded
+  on this machine, so they are not measured. Our trunk-line definition of hip flexion itself
+  differs from OpenSim's pelvis-based one by 4.2-4.4 deg RMSE on the reference's own 3D points.
+- Coverage is not accuracy: the reading exists on every rendered frame to 90 deg, but past
+  the face landmarker's reach it comes from the pose landmarks alone, and on the render it
+  stays near 45-50 deg while the head turns from 75 to 90 (section 4); a real profile reads
+  78 deg at the median (section 5).
 
 ## 1. Head pose on real photos (AFLW2000-3D dev photos, BIWI frame)
 
