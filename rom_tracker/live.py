@@ -44,7 +44,7 @@ import numpy.typing as npt
 from rom_tracker.capture import Frame
 from rom_tracker.errors import InputError
 from rom_tracker.kinematics.fusion import pose_yaw_cues
-from rom_tracker.kinematics.table import AngleOptions, angle_table, columns_for
+from rom_tracker.kinematics.table import AngleOptions, columns_for, compute_angles
 from rom_tracker.landmarks import FaceLandmarker, PoseLandmarker, TrackBuilder
 from rom_tracker.pipeline import FaceOut, ModelPaths, PoseOut, What
 from rom_tracker.rom.streaming import PoseYawCalibrator, TrunkStabiliser
@@ -243,6 +243,10 @@ class LiveResult:
     t_capture, t_inferred: ``time.perf_counter()`` at read and when the angles were ready.
     dropped_frames_total: frames the reader dropped so far (stale, never processed).
     fps:             processed frames per second over the last second or so (NaN at start).
+    head_confidence: how sure the head yaw is, in [0, 1] (0: head not seen; NaN: the head
+                     group is not computed), see :mod:`rom_tracker.kinematics.fusion`.
+    head_source:     where the head yaw came from: ``"face"`` (face matrix), ``"pose"``
+                     (pose landmarks, no face), ``"fused"`` (both) or ``""`` (not seen).
     """
 
     index: int
@@ -259,6 +263,8 @@ class LiveResult:
     t_inferred: float
     dropped_frames_total: int
     fps: float
+    head_confidence: float = math.nan
+    head_source: str = ""
 
     @property
     def latency_s(self) -> float:
@@ -455,7 +461,9 @@ class LiveProcessor:
         frame = item.frame
         lm = frame_landmarks(size, frame.t_s, face_out, pose_out)
         options = AngleOptions(pose_yaw_model=self.pose_yaw.model, details=True)
-        table = angle_table(lm, self.what, options=options)
+        computed = compute_angles(lm, self.what, options)
+        table = computed.values
+        head = "head_confidence" in table  # the head group was computed
         if self.what != "hip" and pose_out is not None:
             cues = pose_yaw_cues(lm.pose.image_xyz, lm.pose.visibility, (size.width, size.height))
             self.pose_yaw.update(cues, table["head_yaw_face_deg"])
@@ -484,6 +492,8 @@ class LiveProcessor:
             t_inferred=t_inferred,
             dropped_frames_total=self.reader.dropped,
             fps=rate.tick(t_inferred),
+            head_confidence=float(table["head_confidence"][0]) if head else math.nan,
+            head_source=str(computed.head_source[0]),
         )
         self.processed += 1
         self.latest = result

@@ -240,6 +240,80 @@ def test_display_smoothing_hook() -> None:
     assert first.display_angles["head_yaw_deg"] == pytest.approx(first.angles["head_yaw_deg"])
 
 
+# a head turned by ``yaw`` in the pose image: BlazePose index -> (x, y, z) cm in the head's
+# frame (x toward the subject's left, z toward the face's front), as tests/kinematics
+HEAD_POINTS = {
+    0: (0.0, 0.0, 10.0),  # nose
+    2: (3.2, -3.0, 10.0),  # eyes
+    5: (-3.2, -3.0, 10.0),
+    7: (7.3, -1.0, 0.0),  # ears
+    8: (-7.3, -1.0, 0.0),
+    9: (2.5, 4.0, 10.0),  # mouth corners
+    10: (-2.5, 4.0, 10.0),
+}
+
+
+def head_pose(yaw_deg: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What the pose adapter returns for a head alone (body not seen), turned by yaw."""
+    image = np.zeros((33, 3), np.float32)
+    yaw = math.radians(yaw_deg)
+    for i, (x, y, z) in HEAD_POINTS.items():
+        image[i] = (0.5 + 0.03 * (x * math.cos(yaw) + z * math.sin(yaw)), 0.4 + 0.03 * y, 0.0)
+    visibility = np.zeros(33, np.float32)
+    visibility[list(HEAD_POINTS)] = 1.0
+    return image, np.zeros((33, 3), np.float32), visibility
+
+
+# frame index -> (face yaw, pose yaw), None: that model sees nothing
+HEAD_SCRIPT = [(10.0, None)] * 3 + [(65.0, 65.0)] * 3 + [(None, 85.0)] * 3 + [(None, None)] * 3
+
+
+def scripted_face(rgb: np.ndarray, t_s: float) -> tuple[np.ndarray, np.ndarray] | None:
+    yaw = HEAD_SCRIPT[int(rgb[0, 0, 0])][0]
+    return None if yaw is None else (np.full((478, 3), 0.5, np.float32), yaw_matrix(yaw))
+
+
+def scripted_pose(rgb: np.ndarray, t_s: float) -> tuple[np.ndarray, ...] | None:
+    yaw = HEAD_SCRIPT[int(rgb[0, 0, 0])][1]
+    return None if yaw is None else head_pose(yaw)
+
+
+def test_results_say_where_the_head_yaw_came_from_and_how_sure_it_is() -> None:
+    proc = LiveProcessor(
+        FakeSource(len(HEAD_SCRIPT), fps=20.0),  # paced: a frame dropped is very unlikely
+        what="head",
+        face=scripted_face,
+        pose=scripted_pose,
+        realtime=True,
+    )
+    results = run_live(proc, timeout=20.0)
+    got = {r.index: (r.head_source, round(r.head_confidence, 2)) for r in results}
+    print("frame: (source, confidence):", got)
+    by_source: dict[str, list[LiveResult]] = {}
+    for r in results:
+        face_yaw, pose_yaw = HEAD_SCRIPT[r.index]
+        expected = {(True, False): "face", (True, True): "fused", (False, True): "pose"}
+        assert r.head_source == expected.get((face_yaw is not None, pose_yaw is not None), "")
+        by_source.setdefault(r.head_source, []).append(r)
+    assert set(by_source) == {"face", "fused", "pose", ""}
+    assert all(r.head_confidence == 1.0 for r in by_source["face"])  # 10 deg: face alone
+    # at 65 deg the face alone is 0.5 sure; the pose landmarks add to it
+    assert all(0.5 < r.head_confidence < 1.0 for r in by_source["fused"])
+    assert all(0.0 < r.head_confidence < 0.5 for r in by_source["pose"])  # small head
+    assert all(math.isfinite(r.angles["head_yaw_deg"]) for r in by_source["pose"])
+    assert all(r.head_confidence == 0.0 for r in by_source[""])
+    assert all(math.isnan(r.angles["head_yaw_deg"]) for r in by_source[""])
+
+
+def test_no_head_group_no_head_confidence() -> None:
+    proc = LiveProcessor(
+        FakeSource(3), what="hip", face=scripted_face, pose=scripted_pose, realtime=True
+    )
+    results = run_live(proc, timeout=20.0)
+    assert results
+    assert all(math.isnan(r.head_confidence) and r.head_source == "" for r in results)
+
+
 def test_needs_models_or_estimators() -> None:
     with pytest.raises(ValueError, match="models or injected"):
         LiveProcessor(FakeSource(1))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from rom_tracker.live import LiveResult
 from rom_tracker.rom.movements import MOVEMENTS, Movement
 from rom_tracker.ui import theme
+from rom_tracker.ui.head_reading import NOTHING, YAW_COLUMNS, HeadReading, head_reading
 from rom_tracker.ui.overlay import overlay_for
 from rom_tracker.ui.ranges import RangeTracker
 from rom_tracker.ui.widgets import LivePlot, RangeGauge, VideoView, fmt_deg
@@ -95,8 +96,11 @@ class LiveView(QWidget):
         self.reset_button.clicked.connect(self.new_trial)
         self.now = label("–", "big")
         self.now.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.now.setProperty("dim", False)  # greyed out when the head reading is unsure
         self.now_side = label("", "muted")
         self.now_side.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.now_source = label("", "note")  # where the head reading came from, how sure
+        self.now_source.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stats = label("fps –   latency –", "muted")
         self.others: dict[str, QLabel] = {}
 
@@ -110,6 +114,7 @@ class LiveView(QWidget):
         rl.addSpacing(8)
         rl.addWidget(self.now)
         rl.addWidget(self.now_side)
+        rl.addWidget(self.now_source)
         rl.addSpacing(8)
         rl.addWidget(self.gauge)
         rl.addSpacing(8)
@@ -176,7 +181,10 @@ class LiveView(QWidget):
         for s in self.movement.sides:
             hold = sides[s.side].hold_deg
             self.plot.set_mark(f"hold {s.side}", s.sign * hold, theme.MODE_COLOURS["effortless"])
-        self._show_now(sides)
+        value = self._show_now(sides)
+        uses_yaw = any(s.column in YAW_COLUMNS for s in self.movement.sides)
+        seen = uses_yaw and math.isfinite(value)
+        self._show_reading(head_reading(r.head_source, r.head_confidence) if seen else NOTHING)
         angles = r.display_angles
         for column, widget in self.others.items():
             widget.setText(fmt_deg(angles.get(column, math.nan), signed=True))
@@ -185,7 +193,16 @@ class LiveView(QWidget):
             f"fps {fps}   latency {1000 * r.latency_s:.0f} ms   dropped {r.dropped_frames_total}"
         )
 
-    def _show_now(self, sides: dict) -> None:
+    def _show_reading(self, reading: HeadReading) -> None:
+        """The head reading's source under the big number; the number greyed when unsure."""
+        self.now_source.setText(reading.text)
+        if self.now.property("dim") != reading.dim:
+            self.now.setProperty("dim", reading.dim)
+            self.now.style().unpolish(self.now)  # the style sheet's [dim="true"] rule
+            self.now.style().polish(self.now)
+
+    def _show_now(self, sides: dict) -> float:
+        """Shows the current value(s); returns the one shown (NaN: several, or not seen)."""
         m = self.movement
         shared = len({s.column for s in m.sides}) == 1
         if shared:
@@ -200,7 +217,9 @@ class LiveView(QWidget):
             self.now_side.setText(
                 f"{m.title.lower()}, {best.side}" if math.isfinite(value) else "not seen"
             )
+            return float(value)
         else:
             parts = [f"{s.side[0].upper()} {fmt_deg(sides[s.side].current_deg)}" for s in m.sides]
             self.now.setText("   ".join(parts))
             self.now_side.setText(m.title.lower())
+            return math.nan

@@ -42,6 +42,8 @@ QLabel#muted {{ color: {MUTED}; }}
 QLabel#cue {{ font-size: {CUE_PT}pt; font-weight: 600; }}
 QLabel#status {{ font-size: 20pt; font-weight: 700; }}
 QLabel#big {{ font-size: {BIG_PT}pt; font-weight: 700; }}
+QLabel#big[dim="true"] {{ color: {MUTED}; }}
+QLabel#note {{ color: {MUTED}; font-size: 9pt; }}
 QLabel#countdown {{ font-size: {COUNTDOWN_PT}pt; font-weight: 700; color: {ACCENT}; }}
 QPushButton {{ background: {PANEL_BORDER}; border: 1px solid #4a525c; border-radius: 5px;
   padding: 6px 14px; }}
