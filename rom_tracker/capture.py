@@ -156,8 +156,8 @@ class ImageSource(Source):
             except InputError as exc:
                 failed.append((file, exc))
                 continue
-            for bad, exc in failed:
-                self._skip(bad, exc)
+            for bad, error in failed:
+                self._skip(bad, error)
             return i, rgb
         first = failed[0][1]
         if len(failed) == 1:
