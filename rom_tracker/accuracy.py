@@ -431,13 +431,18 @@ def read_truth_csv(path: Path) -> np.ndarray:
     return np.array([float(line.split(",")[col]) for line in lines[1:] if line.strip()])
 
 
+def video_head_angles(lm: Landmarks) -> AngleResult:
+    """Head angles as ``analyze`` computes them for a video by default: the default camera
+    (off-axis correction) and the pose-yaw model self-calibrated on the recording."""
+    camera = Intrinsics.from_fov(lm.size.width, lm.size.height, DEFAULT_HFOV_DEG)
+    options = AngleOptions(camera=camera, calibrate_pose_yaw=True, details=True)
+    return compute_angles(lm, "head", options)
+
+
 def measure_render(video: Path, truth_csv: Path, models: ModelPaths, max_yaw: float) -> RenderTurn:
     """Analyse a render as ``analyze`` does a video (self-calibration, default camera)."""
     lm: Landmarks = run_models(open_source(video), models)
-    camera = Intrinsics.from_fov(lm.size.width, lm.size.height, DEFAULT_HFOV_DEG)
-    result = compute_angles(
-        lm, "head", AngleOptions(camera=camera, calibrate_pose_yaw=True, details=True)
-    )
+    result = video_head_angles(lm)
     truth = read_truth_csv(truth_csv)[: len(lm)]
     raw = angles_dict(matrix_planes(lm.face.matrix))["head_yaw_deg"]
     return RenderTurn(
@@ -506,10 +511,7 @@ def profile_views(data: Path, models: ModelPaths) -> list[ProfileView]:
     out = []
     for name in PROFILE_VIDEOS:
         lm = run_models(open_source(data / "videos" / "sports2d" / name), models)
-        camera = Intrinsics.from_fov(lm.size.width, lm.size.height, DEFAULT_HFOV_DEG)
-        v = compute_angles(
-            lm, "head", AngleOptions(camera=camera, calibrate_pose_yaw=True, details=True)
-        ).values
+        v = video_head_angles(lm).values
         ok = v["head_confidence"] > 0
         yaw = np.abs(v["head_yaw_deg"][ok])
         p10, p50, p90 = np.percentile(yaw, (10, 50, 90)) if yaw.size else (math.nan,) * 3
