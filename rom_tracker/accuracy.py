@@ -22,18 +22,17 @@ from pathlib import Path
 
 import numpy as np
 
+from rom_tracker.analyze import AnalyzeSettings
 from rom_tracker.capture import open_source
 from rom_tracker.kinematics.camera import (
-    DEFAULT_HFOV_DEG,
     MEDIAPIPE_PERSPECTIVE_SHARE,
-    Intrinsics,
     mediapipe_intrinsics,
     off_axis_correction,
 )
 from rom_tracker.kinematics.head import angles_dict, matrix_planes
-from rom_tracker.kinematics.table import AngleOptions, AngleResult, compute_angles
+from rom_tracker.kinematics.table import AngleResult, compute_angles
 from rom_tracker.mot import read_mot
-from rom_tracker.pipeline import ModelPaths, run_models
+from rom_tracker.pipeline import ModelPaths, What, run_models
 from rom_tracker.reference import load_aflw_pose
 from rom_tracker.rom.filters import smooth_series
 from rom_tracker.types import Landmarks
@@ -70,7 +69,7 @@ def aflw_photos(data: Path, models: ModelPaths) -> list[PhotoRow]:
     folder = data / "headpose" / "aflw_dev"
     source = open_source(folder)
     lm = run_models(source, models)
-    result = compute_angles(lm, "head", AngleOptions(details=True))
+    result = analyze_angles(lm, "head", still=True)
     raw = angles_dict(matrix_planes(lm.face.matrix))
     v = result.values
     rows = []
@@ -322,7 +321,7 @@ def pose2sim_hips(data: Path, models: ModelPaths) -> list[CameraHips]:
     out = []
     for cam in ("cam01", "cam02", "cam03", "cam04"):
         lm = run_models(open_source(folder / f"{cam}.mp4"), ModelPaths(face=None, pose=models.pose))
-        v = compute_angles(lm, "hip", AngleOptions(details=True)).values
+        v = analyze_angles(lm, "hip").values
         t_s = lm.t_s
 
         pair = partial(_pair_rmse, v, t_s, ref)
@@ -431,18 +430,20 @@ def read_truth_csv(path: Path) -> np.ndarray:
     return np.array([float(line.split(",")[col]) for line in lines[1:] if line.strip()])
 
 
-def video_head_angles(lm: Landmarks) -> AngleResult:
-    """Head angles as ``analyze`` computes them for a video by default: the default camera
-    (off-axis correction) and the pose-yaw model self-calibrated on the recording."""
-    camera = Intrinsics.from_fov(lm.size.width, lm.size.height, DEFAULT_HFOV_DEG)
-    options = AngleOptions(camera=camera, calibrate_pose_yaw=True, details=True)
-    return compute_angles(lm, "head", options)
+def analyze_angles(lm: Landmarks, what: What, still: bool = False) -> AngleResult:
+    """The angles ``analyze`` writes for these landmarks with its default settings (for a
+    video: the default camera's off-axis correction and the pose-yaw model self-calibrated
+    on the recording; for photos: neither)."""
+    settings = AnalyzeSettings(what=what)
+    width, height = lm.size.width, lm.size.height
+    camera = settings.calibration(width, height, still)
+    return compute_angles(lm, what, settings.angle_options(camera, width, height, still))
 
 
 def measure_render(video: Path, truth_csv: Path, models: ModelPaths, max_yaw: float) -> RenderTurn:
     """Analyse a render as ``analyze`` does a video (self-calibration, default camera)."""
     lm: Landmarks = run_models(open_source(video), models)
-    result = video_head_angles(lm)
+    result = analyze_angles(lm, "head")
     truth = read_truth_csv(truth_csv)[: len(lm)]
     raw = angles_dict(matrix_planes(lm.face.matrix))["head_yaw_deg"]
     return RenderTurn(
@@ -511,7 +512,7 @@ def profile_views(data: Path, models: ModelPaths) -> list[ProfileView]:
     out = []
     for name in PROFILE_VIDEOS:
         lm = run_models(open_source(data / "videos" / "sports2d" / name), models)
-        v = video_head_angles(lm).values
+        v = analyze_angles(lm, "head").values
         ok = v["head_confidence"] > 0
         yaw = np.abs(v["head_yaw_deg"][ok])
         p10, p50, p90 = np.percentile(yaw, (10, 50, 90)) if yaw.size else (math.nan,) * 3

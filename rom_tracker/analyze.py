@@ -91,6 +91,19 @@ class AnalyzeSettings:
             return default_calibration(width, height)
         return file or self.camera_file()
 
+    def angle_options(
+        self, camera: Calibration | None, width: int, height: int, still: bool
+    ) -> AngleOptions:
+        """How the angles are computed for an input of this size: with ``camera`` (from
+        :meth:`calibration`), the neutral asked for, and the pose-yaw model self-calibrated
+        on videos (photos are independent)."""
+        return AngleOptions(
+            camera=None if camera is None else camera.intrinsics_for(width, height),
+            neutral=self.neutral_spec(),
+            calibrate_pose_yaw=not still,
+            details=True,
+        )
+
     def recorded(self, file: Calibration | None = None) -> dict[str, Any]:
         """These settings as the JSON summary records them (and batch compares them to skip
         an input already done): the fields, and for a calibration file the SHA-256 of its
@@ -246,7 +259,7 @@ def analyze_source(
     on_frame: Callable[[Frame], None] | None = None,
 ) -> AnalyzeResult:
     """Analyse one source and publish its three output files."""
-    neutral = settings.neutral_spec()  # a bad option fails before the models run
+    settings.neutral_spec()  # a bad option fails before the models run
     camera_file = settings.camera_file()
     names: list[str] = []
 
@@ -261,12 +274,7 @@ def analyze_source(
     _check_something_seen(source, lm)
     still = source.info.is_still
     camera = settings.calibration(lm.size.width, lm.size.height, still, camera_file)
-    options = AngleOptions(
-        camera=None if camera is None else camera.intrinsics_for(lm.size.width, lm.size.height),
-        neutral=neutral,
-        calibrate_pose_yaw=not still,
-        details=True,
-    )
+    options = settings.angle_options(camera, lm.size.width, lm.size.height, still)
     result = compute_angles(lm, settings.what, options)
     if settings.what == "head":
         _check_head_read(source, result)
