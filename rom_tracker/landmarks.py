@@ -12,6 +12,9 @@ descriptor 2; the CLI diverts them to Python logging (:mod:`rom_tracker.nativelo
 
 from __future__ import annotations
 
+import importlib.metadata
+import logging
+import re
 from collections.abc import Sequence
 from itertools import chain
 from operator import attrgetter
@@ -27,14 +30,52 @@ from rom_tracker.types import N_FACE_LANDMARKS, N_POSE_LANDMARKS, FaceTrack, Pos
 _mp: ModuleType | None = None
 _vision: ModuleType | None = None
 
+log = logging.getLogger(__name__)
+
+#: The first MediaPipe release whose PyPI build sends usage metrics to Google from native
+#: code (libcurl to play.googleapis.com; no flag or variable turns it off). pyproject.toml
+#: keeps mediapipe below it; a user who forces a newer one is told once (docs/reliability.md).
+METRICS_SENDER_SINCE = (0, 10, 35)
+
+
+def release_tuple(version: str) -> tuple[int, ...]:
+    """``"0.10.33"`` -> ``(0, 10, 33)``; ``"1.2.3rc1"`` -> ``(1, 2, 3)`` (the release part)."""
+    parts = []
+    for piece in version.split("+")[0].split("."):
+        digits = re.match(r"\d+", piece)
+        if digits is None:
+            break
+        parts.append(int(digits.group()))
+        if digits.end() < len(piece):  # "3rc1": a pre-release of 3
+            break
+    return tuple(parts)
+
+
+def metrics_warning(version: str) -> str | None:
+    """The one-line privacy warning for a MediaPipe release that sends usage metrics."""
+    if release_tuple(version) < METRICS_SENDER_SINCE:
+        return None
+    return (
+        f"mediapipe {version} is newer than rom-tracker supports (<0.10.35): its native code "
+        "sends usage metrics to Google (play.googleapis.com) with no opt-out - reinstall with "
+        "`make install` (or pip install 'mediapipe<0.10.35') to keep everything on this machine"
+    )
+
 
 def _load() -> tuple[Any, Any]:
-    """Import mediapipe on first use (it takes about a second)."""
+    """Import mediapipe on first use (it takes about half a second); warns once where the
+    installed release is one that phones home (:func:`metrics_warning`)."""
     global _mp, _vision
     if _vision is None:
         import mediapipe
         from mediapipe.tasks.python import vision
 
+        try:
+            warning = metrics_warning(importlib.metadata.version("mediapipe"))
+        except importlib.metadata.PackageNotFoundError:  # run from a source tree
+            warning = None
+        if warning:
+            log.warning("%s", warning)
         _mp, _vision = mediapipe, vision
     return _mp, _vision
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rom_tracker.landmarks import TrackBuilder
+from rom_tracker.landmarks import TrackBuilder, metrics_warning, release_tuple
 
 
 @pytest.mark.parametrize("capacity", [0, 1, 100, 1000])
@@ -48,3 +48,48 @@ def test_track_builder_without_detections_gives_empty_tracks() -> None:
         builder.add(None, None)
     assert len(builder.face_track()) == 3 and not builder.face_track().found.any()
     assert len(builder.pose_track()) == 3 and not builder.pose_track().found.any()
+
+
+@pytest.mark.parametrize(
+    ("version", "release", "warns"),
+    [
+        ("0.10.20", (0, 10, 20), False),
+        ("0.10.33", (0, 10, 33), False),
+        ("0.10.35", (0, 10, 35), True),
+        ("0.10.35rc1", (0, 10, 35), True),
+        ("0.11.0", (0, 11, 0), True),
+        ("1.2.3", (1, 2, 3), True),
+        ("1.2.3+local", (1, 2, 3), True),
+        ("0.10.9", (0, 10, 9), False),
+    ],
+)
+def test_metrics_warning_names_releases_that_phone_home(
+    version: str, release: tuple[int, ...], warns: bool
+) -> None:
+    assert release_tuple(version) == release
+    message = metrics_warning(version)
+    assert (message is not None) == warns
+    if message:
+        assert "\n" not in message and version in message and "play.googleapis.com" in message
+        assert "<0.10.35" in message
+
+
+def test_the_installed_mediapipe_sends_no_metrics() -> None:
+    """The lock file keeps mediapipe below the first release with the metrics sender."""
+    from importlib.metadata import version
+
+    assert metrics_warning(version("mediapipe")) is None, version("mediapipe")
+
+
+def test_a_forced_newer_mediapipe_is_named_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import rom_tracker.landmarks as landmarks
+
+    monkeypatch.setattr(landmarks, "_vision", None)
+    monkeypatch.setattr(landmarks.importlib.metadata, "version", lambda name: "1.2.3")
+    with caplog.at_level("WARNING", logger="rom_tracker.landmarks"):
+        landmarks._load()
+        landmarks._load()
+    lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) == 1 and "mediapipe 1.2.3" in lines[0], lines
