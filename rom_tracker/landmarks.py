@@ -41,7 +41,7 @@ METRICS_SENDER_SINCE = (0, 10, 35)
 def release_tuple(version: str) -> tuple[int, ...]:
     """``"0.10.33"`` -> ``(0, 10, 33)``; ``"1.2.3rc1"`` -> ``(1, 2, 3)`` (the release part)."""
     parts = []
-    for piece in version.split("+")[0].split("."):
+    for piece in version.split("+", maxsplit=1)[0].split("."):
         digits = re.match(r"\d+", piece)
         if digits is None:
             break

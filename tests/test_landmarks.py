@@ -84,7 +84,7 @@ def test_the_installed_mediapipe_sends_no_metrics() -> None:
 def test_a_forced_newer_mediapipe_is_named_once(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import rom_tracker.landmarks as landmarks
+    from rom_tracker import landmarks
 
     monkeypatch.setattr(landmarks, "_vision", None)
     monkeypatch.setattr(landmarks.importlib.metadata, "version", lambda name: "1.2.3")
