@@ -16,6 +16,7 @@ Exit codes (documented in docs/errors.md):
  5    nothing measurable: no person/face found in a photo or a whole video
  6    storage problem: database locked/corrupt, folder not writable, disk full
  7    malformed file: protocol, calibration or import file
+ 8    the desktop app cannot start here: a system library Qt needs is missing, no display
 130   interrupted (Ctrl-C); completed work is kept
 ====  ===========================================================
 """
@@ -70,6 +71,12 @@ class FileFormatError(RomTrackerError):
     """A protocol, calibration or import file is malformed."""
 
     exit_code = 7
+
+
+class DesktopError(RomTrackerError):
+    """The desktop app cannot start on this system (a library Qt needs, no display)."""
+
+    exit_code = 8
 
 
 class _Readable(Protocol):

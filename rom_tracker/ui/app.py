@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
 
-from rom_tracker.errors import UsageError
+from rom_tracker.errors import DesktopError, UsageError
+from rom_tracker.ui.platform_check import check_platform_plugin
 from rom_tracker.ui.qtenv import clean_qt_environment, guard_singleton_refcounts
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def check_display(environ: Mapping[str, str] = os.environ) -> None:
     if not sys.platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
         return
     if not (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY")):
-        raise UsageError(
+        raise DesktopError(
             "no display to open the window on (neither DISPLAY nor WAYLAND_DISPLAY is set)",
             "run it in a desktop session, or set QT_QPA_PLATFORM=offscreen for --screenshot",
         )
@@ -51,6 +52,7 @@ def run_app(args: argparse.Namespace) -> int:
     size = parse_size(getattr(args, "size", None))
     check_display()
     clean_qt_environment()  # before Qt reads QT_QPA_PLATFORM_PLUGIN_PATH (see qtenv)
+    check_platform_plugin()  # one line naming a missing system library, not Qt's abort
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
