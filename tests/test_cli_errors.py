@@ -111,3 +111,25 @@ def test_one_failing_input_does_not_stop_the_others(
     assert proc.returncode == 3
     assert sorted(p.name for p in out.iterdir()) == ["d20.csv", "d20.json", "d20.npz"]
     assert "MediaPipe" not in proc.stderr and "W0000" not in proc.stderr  # native logs kept off
+
+
+def test_version_and_a_command_import_only_what_they_need() -> None:
+    """`rom-tracker --version` imports no command module (it answers in a few hundredths
+    of a second); a command imports its own module, not the others'."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from rom_tracker.cli import main\n"
+        "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('rom_tracker.cli.')))\n"
+        "print('scipy' in sys.modules, 'numpy' in sys.modules, 'cv2' in sys.modules)"
+    )
+    version = subprocess.run(
+        [sys.executable, "-c", code, "--version"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert version[-2:] == ["[]", "False False False"], version
+    models = subprocess.run(
+        [sys.executable, "-c", code, "models", "--help"], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert models[-2] == "['rom_tracker.cli.models_cmd']", models

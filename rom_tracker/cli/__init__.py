@@ -51,7 +51,19 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"rom-tracker: error: {message} - see `{self.prog} --help`\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def requested_command(argv: Sequence[str]) -> str | None:
+    """The command named in ``argv`` (the first word that is not a global option), if it
+    is one of :data:`COMMANDS`."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def build_parser(only: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or with ``only`` the global options and those commands: a command
+    module imports what its command needs (numpy, scipy, OpenCV...), so ``rom-tracker
+    analyze`` imports no other command's and ``rom-tracker --version`` none at all."""
     parser = _Parser(
         prog="rom-tracker",
         description="Local, private head-rotation and hip range-of-motion tracker.",
@@ -62,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else [n for n in COMMANDS if n in only]:
         module = importlib.import_module(f"rom_tracker.cli.{name}_cmd")
         module.register(sub)
     return parser
@@ -76,7 +88,14 @@ def _configure_logging(debug: bool) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = requested_command(argv)
+    if command is not None:
+        parser = build_parser(only=[command])
+    elif any(word in ("-h", "--help") for word in argv) or not argv:
+        parser = build_parser()  # the help lists every command
+    else:  # --version, or an unknown command (the full parser names the choices)
+        parser = build_parser(only=[] if "--version" in argv else None)
     args = parser.parse_args(argv)
     _configure_logging(args.debug)
     if not args.debug:
