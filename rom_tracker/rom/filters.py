@@ -6,7 +6,7 @@ increasing; 29.97 fps stays 29.97) and values ``x: (T, ...)`` in any unit (degre
 angles); all trailing channels are filtered independently. NaN means "not observed": it
 is never invented where the gap is long, and raw inputs are never modified in place.
 
-Pure numpy/scipy.
+Pure numpy.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import math
 import numpy as np
 import numpy.typing as npt
 from numpy.lib.stride_tricks import sliding_window_view
-from scipy import signal
+
+from rom_tracker.rom import dsp
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -240,33 +241,26 @@ def finite_runs(mask: npt.NDArray[np.bool_]) -> list[tuple[int, int]]:
     )
 
 
-def _sosfiltfilt_padlen(sos: FloatArray) -> int:
-    """The padding scipy's ``sosfiltfilt`` uses by default: runs must be longer than this."""
-    ntaps = 2 * sos.shape[0] + 1
-    ntaps -= min(int((sos[:, 2] == 0).sum()), int((sos[:, 5] == 0).sum()))
-    return 3 * ntaps
-
-
 def _lowpass_runs(
     t: FloatArray, x2: FloatArray, *, cutoff_hz: float, order: int, dt: float, regular: bool
 ) -> None:
     """Zero-phase low-pass of every finite run of every column of ``x2 (T, C)``, in place."""
-    sos = signal.butter(order, cutoff_hz, btype="low", fs=1.0 / dt, output="sos")
-    padlen = _sosfiltfilt_padlen(sos)
+    sos = dsp.butter_lowpass_sos(order, cutoff_hz, fs=1.0 / dt)
+    padlen = dsp.padlen(sos)
     for c in range(x2.shape[1]):
         col = x2[:, c]
         for s, e in finite_runs(np.isfinite(col)):
             if e - s <= padlen:
                 continue  # too short for filtfilt's padding: left as it is
             if regular:
-                col[s:e] = signal.sosfiltfilt(sos, col[s:e])
+                col[s:e] = dsp.sosfiltfilt(sos, col[s:e])
                 continue
             seg_t = t[s:e]
             n_grid = math.ceil((seg_t[-1] - seg_t[0]) / dt) + 1
             if n_grid <= padlen:
                 continue
             grid = seg_t[0] + dt * np.arange(n_grid)
-            smooth = signal.sosfiltfilt(sos, np.interp(grid, seg_t, col[s:e]))
+            smooth = dsp.sosfiltfilt(sos, np.interp(grid, seg_t, col[s:e]))
             col[s:e] = np.interp(seg_t, grid, smooth)
 
 
@@ -295,9 +289,9 @@ def smooth_series(
        0.25 s: a head cannot move far in a quarter second at a comfortable speed, so a
        straight line is a fair guess; longer gaps stay NaN (not observed stays not
        observed). 0 turns it off.
-    3. **Zero-phase Butterworth low-pass** (``scipy.signal.sosfiltfilt``) at ``cutoff_hz``
-       with ``order`` (the forward-backward pass doubles the effective order and has no
-       lag). Default 6 Hz, order 2: voluntary human movement has almost no power above
+    3. **Zero-phase Butterworth low-pass** (:func:`~rom_tracker.rom.dsp.sosfiltfilt`) at
+       ``cutoff_hz`` with ``order`` (the forward-backward pass doubles the effective order
+       and has no lag). Default 6 Hz, order 2: voluntary human movement has almost no power above
        about 6 Hz (the usual cutoff for joint kinematics in biomechanics), so landmark
        jitter is removed while a 1 Hz movement keeps its amplitude to better than 0.1%.
        It is applied to each contiguous finite run; runs too short for filtfilt's padding

@@ -5,7 +5,7 @@ already signed so that the movement direction is positive (``rom_tracker.rom.mov
 and zero is neutral. Each repetition is an excursion from near neutral to a peak and back;
 its value is a robust peak (the mean around the top, not a single frame).
 
-Pure numpy/scipy.
+Pure numpy.
 """
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import signal
 
+from rom_tracker.rom import dsp
 from rom_tracker.rom.filters import FloatArray, analysed_series, median_dt
 
 #: the level, as a fraction of a repetition's prominence below its peak, where it starts
@@ -39,6 +39,24 @@ class Rep:
         return asdict(self)
 
 
+def _one_per_return(
+    x: FloatArray, peaks: npt.NDArray[np.intp], min_dip: float
+) -> npt.NDArray[np.intp]:
+    """Indices (into ``peaks``) of one peak per repetition: two peaks count as two only if
+    the series came back by at least ``min_dip`` between them. Prominence alone does not
+    ensure it when two tops of a held plateau are equal to the last bit (each is then as
+    prominent as the whole plateau): the higher top is kept, the first of equal ones."""
+    kept = [0]
+    for j in range(1, peaks.size):
+        i = kept[-1]
+        dip = float(np.min(x[peaks[i] : peaks[j] + 1]))
+        if min(x[peaks[i]], x[peaks[j]]) - dip >= min_dip:
+            kept.append(j)
+        elif x[peaks[j]] > x[peaks[i]]:
+            kept[-1] = j
+    return np.asarray(kept, dtype=np.intp)
+
+
 def detect_reps(
     t: npt.ArrayLike,
     value: npt.ArrayLike,
@@ -53,11 +71,12 @@ def detect_reps(
 
     On the analysed series (``smooth_series``: Hampel outlier rejection, so a single-frame
     spike is never a peak, then a 6 Hz zero-phase low-pass), a repetition is a peak
-    (``scipy.signal.find_peaks``) at least ``min_amplitude_deg`` above neutral and standing
-    out by at least ``min_amplitude_deg`` from the lowest point on each side (prominence:
-    so the series rose to it *and came back*), at least ``min_separation_s`` from a higher
-    peak. Its value is the highest mean of the analysed series over a ``peak_window_s``
-    window within half a window of the peak (the top of the excursion, not one frame).
+    (:func:`~rom_tracker.rom.dsp.find_peaks`) at least ``min_amplitude_deg`` above neutral
+    and standing out by at least ``min_amplitude_deg`` from the lowest point on each side
+    (prominence: so the series rose to it *and came back*), at least ``min_separation_s``
+    from a higher peak, and only one per return (:func:`_one_per_return`). Its value is
+    the highest mean of the analysed series over a ``peak_window_s`` window within half a
+    window of the peak (the top of the excursion, not one frame).
     Long NaN gaps are bridged for finding peaks (so a lost track is not a return to
     neutral) but a peak must lie in observed data.
 
@@ -80,16 +99,18 @@ def detect_reps(
     frames = np.arange(tt.shape[0], dtype=np.float64)
     bridged = np.interp(frames, frames[ok], v[ok])
     distance = max(1, round(min_separation_s / median_dt(tt)))
-    peaks, props = signal.find_peaks(
+    peaks, props = dsp.find_peaks(
         bridged, height=min_amplitude_deg, prominence=min_amplitude_deg, distance=distance
     )
     if peaks.size == 0:
         return []
-    _, _, left, right = signal.peak_widths(
+    keep = _one_per_return(bridged, peaks, min_amplitude_deg)
+    peaks = peaks[keep]
+    _, _, left, right = dsp.peak_widths(
         bridged,
         peaks,
         rel_height=_REL_HEIGHT,
-        prominence_data=(props["prominences"], props["left_bases"], props["right_bases"]),
+        prominence_data=props.take(keep),
     )
     starts = np.interp(left, frames, tt)
     ends = np.interp(right, frames, tt)
