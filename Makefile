@@ -27,7 +27,7 @@ endif
 
 $(UV): requirements/uv.txt
 	$(PYTHON) -m venv $(TOOLS)
-	$(TOOLS)/bin/python -m pip install --quiet --disable-pip-version-check \
+	$(TOOLS)/bin/python -m pip install -qq --disable-pip-version-check \
 		--require-hashes --only-binary :all: -r requirements/uv.txt
 	touch $(UV)
 
