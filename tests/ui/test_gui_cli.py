@@ -51,7 +51,7 @@ def gui_args(video: Path, png: Path, tmp_path: Path, view: str = "live") -> list
         "--screenshot",
         str(png),
         "--quit-after",
-        "3",
+        "8",  # models load in ~1 s on an idle machine; margin for a busy CI runner
         "--size",
         f"{SIZE[0]}x{SIZE[1]}",
     ]
