@@ -67,6 +67,7 @@ def pointing_section(photos: an.StillPhotos) -> tuple[str, str, list[an.BandGap]
         *gap_rows("ours (analyze defaults)", ours),
         *gap_rows("dead band, leave-one-person-out", cv.gaps),
         *gap_rows("head pull + dead band, leave-one-person-out", cv_pull.gaps),
+        *gap_rows("head pull fitted per series + dead band", an.pull_per_series(photos)),
     ]
     tilt0 = an.subset(photos, photos.tilt == 0)
     t0 = tilt0.pan.astype(np.float64)
@@ -217,7 +218,10 @@ Per fold (held-out person, what was chosen on the other 7):
 
 The head-pull variant models the shoulder reading as `s = T + k (H - T)` and takes out
 `k H` before the dead band (`T = (s - k H) / (1 - k)`). Cross-validated it did no better
-than the dead band alone, so it is not used (`HEAD_PULL = 0`). The image shoulder width
+than the dead band alone, so it is not used (`HEAD_PULL = 0`). Fitting `k` per series
+(one sitting of one person, as a video could self-calibrate it; the default dead band after
+it) was no better either: `k` then ranges from 0.3 to the 0.9 clip and the division by `1 - k` amplifies
+the shoulder line's scatter (fewer false turns at 75-90, more everywhere else). The image shoulder width
 relative to a neutral (`acos(w / w0)`) was looked at and not pursued: on these photos the
 pose model's image shoulders narrow by 5-40 % with the head turn alone (their shoulders
 are mostly below the frame edge, so the model guesses them), and on

@@ -66,6 +66,7 @@ class StillPhotos:
     """Pointing'04 photos (one row each): nominal labels and what ``analyze`` read."""
 
     person: np.ndarray  # (N,) int
+    series: np.ndarray  # (N,) int, the person's series (1 or 2): one sitting each
     pan: np.ndarray  # (N,) nominal pan, the dataset's sign (> 0: subject's own right)
     tilt: np.ndarray  # (N,)
     shoulder_yaw: np.ndarray  # pose-world shoulder line, implausible dropped ("raw" trunk)
@@ -96,6 +97,7 @@ def pointing04(data: Path, models: ModelPaths, tilt0_only: bool = False) -> Stil
         raw = plausible_trunk_yaw(raw, v["head_yaw_face_deg"], v["head_yaw_deg"])
         m = [_P04.match(n) for n in names]
         cols["person"].append(np.array([int(x[1]) for x in m if x]))
+        cols["series"].append(np.array([int(x[2]) for x in m if x]))
         cols["tilt"].append(np.array([int(x[4]) for x in m if x]))
         cols["pan"].append(np.array([int(x[5]) for x in m if x]))
         cols["shoulder_yaw"].append(raw)
@@ -171,6 +173,18 @@ def leave_one_person_out(photos: StillPhotos, pull: bool = True) -> CrossValidat
 def subset(photos: StillPhotos, keep: np.ndarray) -> StillPhotos:
     """The photos where ``keep`` (N,) is True."""
     return StillPhotos(**{k: getattr(photos, k)[keep] for k in StillPhotos.__dataclass_fields__})
+
+
+def pull_per_series(photos: StillPhotos) -> list[BandGap]:
+    """The head pull fitted on each series (one sitting: what a video could self-calibrate)
+    and taken out before the default dead band; |neck - head| per band."""
+    trunk = np.full(photos.pan.shape, np.nan)
+    for key in np.unique(photos.person * 10 + photos.series):
+        m = photos.person * 10 + photos.series == key
+        k = fit_pull(photos.shoulder_yaw[m], photos.head_yaw[m])
+        trunk[m] = trunk_yaw_beyond_head(photos.shoulder_yaw[m], photos.head_yaw[m], k)
+    gap = np.where(np.isfinite(photos.head_yaw), trunk, np.nan)
+    return band_gaps(photos.pan.astype(np.float64), gap)
 
 
 # --------------------------------------------------------------------------- renders
