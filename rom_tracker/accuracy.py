@@ -268,22 +268,32 @@ def reference_views(data: Path) -> dict[str, float]:
     reference hips, knees, ankles and shoulders onto the MediaPipe image landmarks: median
     error about 35 px in 1088 x 1920 images).
     """
+    views = {}
+    for cam, (sh, hp) in reference_lines(data).items():
+        lines = [v / np.linalg.norm(v[:, [0, 2]], axis=1, keepdims=True) for v in (sh, hp)]
+        total = lines[0] + lines[1]
+        views[cam] = float(np.median(np.degrees(np.arctan2(total[:, 2], total[:, 0]))))
+    return views
+
+
+def reference_lines(data: Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per Pose2Sim camera: the reference shoulder line (left - right) and hip line, each
+    ``(T, 3)`` in that camera's axes (x right, y down, z away), from the ``.trc`` points and
+    ``Calib.qca.txt`` (see :func:`reference_views`)."""
     folder = data / "videos" / "pose2sim"
     text = (folder / "Calib.qca.txt").read_text()
     names, xyz = _read_trc(folder / TRC_NAME)
     p = xyz[:, :, [2, 0, 1]]  # trc (X, Y, Z) -> calib (Z_trc, X_trc, Y_trc)
     idx = {n: i for i, n in enumerate(names)}
-    views = {}
+    out = {}
     for m in re.finditer(r'serial="(\w+)".*?<transform (.*?)/>', text, re.S):
         t = dict(re.findall(r'(\w+)="([-\d.e]+)"', m.group(2)))
         r = np.array([[float(t[f"r{a}{b}"]) for b in "123"] for a in "123"])
         to_cam = np.diag([1.0, -1.0, -1.0]) @ r  # OpenCV camera axes: x right, y down, z away
         sh = (p[:, idx["LShoulder"]] - p[:, idx["RShoulder"]]) @ to_cam.T
         hp = (p[:, idx["LHip"]] - p[:, idx["RHip"]]) @ to_cam.T
-        lines = [v / np.linalg.norm(v[:, [0, 2]], axis=1, keepdims=True) for v in (sh, hp)]
-        total = lines[0] + lines[1]
-        views[m.group(1)] = float(np.median(np.degrees(np.arctan2(total[:, 2], total[:, 0]))))
-    return views
+        out[m.group(1)] = (sh, hp)
+    return out
 
 
 def _read_trc(path: Path) -> tuple[list[str], np.ndarray]:

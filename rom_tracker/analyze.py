@@ -16,7 +16,8 @@ Outputs for an input ``<stem>``:
   in one direction, ``rom_tracker.rom.peaks.detect_reps``), the repetitions' peak values
   with their SD, SEM and MDC95 (``rom_tracker.rom.reliability``); how the head yaw was
   obtained (pose-yaw model, camera, neutral); models (name + SHA-256), package version,
-  settings (with ``--camera FILE`` also ``camera_sha256``, of the file's contents);
+  settings (with ``--camera FILE`` also ``camera_sha256``, of the file's contents, and
+  always ``trunk_yaw_method``, the version of the trunk-yaw rule);
   ``skipped``: the photos of a folder that could not be read (``photo``, ``reason``), which
   have no row in the CSV (its ``photo`` column names each row's file).
 
@@ -42,6 +43,7 @@ from rom_tracker.kinematics.fusion import SOURCES
 from rom_tracker.kinematics.geometry import wrap_deg
 from rom_tracker.kinematics.neutral import NeutralSpec
 from rom_tracker.kinematics.table import SOURCE_COLUMN, AngleOptions, AngleResult, compute_angles
+from rom_tracker.kinematics.trunk import TRUNK_YAW_METHOD
 from rom_tracker.models import model_info
 from rom_tracker.outputs import OutputSet, csv_bytes, json_bytes, npz_bytes
 from rom_tracker.pipeline import ModelPaths, What, run_models
@@ -110,6 +112,7 @@ class AnalyzeSettings:
         bytes, ``camera_sha256``, so an edited file counts as other settings. ``file``: the
         :meth:`camera_file` already read (else it is read now)."""
         out = asdict(self)
+        out["trunk_yaw_method"] = TRUNK_YAW_METHOD  # the rule, so older outputs count as other
         file = file or self.camera_file()
         if file is not None:
             out["camera_sha256"] = file.sha256

@@ -6,8 +6,12 @@ import io
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from rom_tracker.pipeline import ModelPaths
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -36,6 +40,24 @@ def model_env(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
         "ROM_TRACKER_MODEL_MIRROR": str(shared_dir / "models"),
         "ROM_TRACKER_CACHE": str(cache),
     }
+
+
+@pytest.fixture(scope="module")
+def real_models(model_env: dict[str, str]) -> ModelPaths:
+    """The face and pose-lite models resolved through ``model_env`` (module scope)."""
+    from rom_tracker.models import resolve
+    from rom_tracker.pipeline import ModelPaths
+
+    mp = pytest.MonkeyPatch()
+    for key, value in model_env.items():
+        mp.setenv(key, value)
+    try:
+        return ModelPaths(
+            face=Path(resolve("face_landmarker", progress=False)),
+            pose=Path(resolve("pose_landmarker_lite", progress=False)),
+        )
+    finally:
+        mp.undo()
 
 
 @pytest.fixture

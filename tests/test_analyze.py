@@ -187,3 +187,13 @@ def test_csv_header_describes_only_the_columns_written(
     print("\n".join(comments))
     assert ("head_yaw_deg_filt" in columns) is filtered
     assert any("X_deg_filt" in line for line in comments) is filtered
+
+
+def test_settings_record_the_trunk_yaw_method() -> None:
+    """The JSON summary names the trunk-yaw rule, so outputs of another rule differ."""
+    from rom_tracker.analyze import AnalyzeSettings
+    from rom_tracker.kinematics.trunk import TRUNK_YAW_METHOD
+
+    recorded = AnalyzeSettings().recorded()
+    assert recorded["trunk_yaw_method"] == TRUNK_YAW_METHOD
+    assert "deadband" in TRUNK_YAW_METHOD

@@ -203,7 +203,11 @@ _ROWS: tuple[AngleConvention, ...] = (
         _SIGNED,
         "pose world landmarks: left shoulder (11) - right shoulder (12) in the x-z plane, "
         "atan2(dz, dx); nan where implausible: |trunk yaw| > 90 while a face is seen, or "
-        "more than 100 from the head yaw",
+        "more than 100 from the head yaw; relative to the neutral when there is one; then a "
+        "firm dead band (rom_tracker/kinematics/trunk.py): 0 below 30 (the pose model's "
+        "shoulders follow a head turn), the reading beyond 40, a ramp between. So a trunk "
+        "turn under 30 is not taken out, and a photo (no neutral) reads 0 = trunk assumed "
+        "to face the camera unless the shoulders are turned past the band",
     ),
     AngleConvention(
         "head_confidence",

@@ -12,8 +12,9 @@ Steps for the head group (see the modules named):
 2. with ``AngleOptions.camera``, the off-axis correction (``camera``);
 3. with ``AngleOptions.neutral``, relative to the neutral head (``neutral``);
 4. yaw over the full range from the face yaw and the pose landmarks (``fusion``);
-5. trunk yaw (shoulder line), implausible readings dropped (``head``); neck rotation =
-   head yaw - trunk yaw.
+5. trunk yaw (shoulder line), implausible readings dropped (``head``), relative to the
+   neutral when there is one, then the head's pull on the shoulders taken out and a firm
+   dead band (``trunk``); neck rotation = head yaw - trunk yaw.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from rom_tracker.kinematics.head import (
     plausible_trunk_yaw,
 )
 from rom_tracker.kinematics.neutral import NeutralSpec, neutral_rotation, relative_to
+from rom_tracker.kinematics.trunk import trunk_yaw_beyond_head
 from rom_tracker.kinematics.views import blended_leg_angles, view_angle_from_lines
 from rom_tracker.types import Landmarks
 
@@ -226,6 +228,7 @@ def _compute_angles(
         trunk = plausible_trunk_yaw(values["trunk_yaw_deg"], face["head_yaw_deg"], fused.yaw_deg)
         if neutral is not None:
             trunk = trunk - _neutral_level(trunk, neutral.frames)
+        trunk = trunk_yaw_beyond_head(trunk, fused.yaw_deg)
         values.update(
             {
                 "head_yaw_deg": fused.yaw_deg,

@@ -4,9 +4,12 @@ The trunk turns slowly, but its per-frame yaw (from the shoulders' world depth) 
 about 3 degrees from one frame to the next and +-10 degrees over a still recording: measured
 on samples/head_turn.mp4, where the body does not move at all. Neck rotation is head yaw
 minus trunk yaw, so that jitter went straight into it and broke the protocol runner's
-neutral (10 degrees) and hold (5 deg/s) checks. :class:`TrunkStabiliser` low-passes trunk
-yaw (One Euro, 0.15 Hz, no speed adaptation: a trunk does not whip round) and recomputes
-neck rotation from it; a trunk reading lost for up to ``hold_s`` keeps the last smoothed one.
+neutral (10 degrees) and hold (5 deg/s) checks. The trunk yaw now comes through a dead band
+(``kinematics.trunk``: 0 below 30 degrees), which removes that jitter on a still body;
+:class:`TrunkStabiliser` still low-passes what passes it (One Euro, 0.15 Hz, no speed
+adaptation: a trunk does not whip round), so a trunk turn past the band fades in over about
+a second instead of jumping, and recomputes neck rotation from it; a trunk reading lost for
+up to ``hold_s`` keeps the last smoothed one.
 Head yaw itself is left raw: holds and peaks are found on it by the ROM logic.
 
 Past the face landmarker's reach the head yaw comes from the pose landmarks, through a
