@@ -1,6 +1,6 @@
 """Progress: per movement and side, effortless / active / guided values over time with the
 person's MDC band, left-right asymmetry and the effort gap, and a before/after comparison
-of two sessions. Data from :mod:`rom_tracker.ui.progress_data`; plot items created once."""
+of two sessions. Data from :mod:`rom_tracker.store.trends`; plot items created once."""
 
 from __future__ import annotations
 
@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
 
 from rom_tracker.rom.movements import MODES, MOVEMENTS
 from rom_tracker.store import Store
-from rom_tracker.ui import theme
-from rom_tracker.ui.date_ticks import plan_ticks, view_range
-from rom_tracker.ui.live_view import label, panel
-from rom_tracker.ui.progress_data import (
+from rom_tracker.store.trends import (
     MovementProgress,
     load_progress,
     measured_movements,
     session_label,
 )
+from rom_tracker.ui import theme
+from rom_tracker.ui.date_ticks import plan_ticks, view_range
+from rom_tracker.ui.live_view import label, panel
 from rom_tracker.ui.widgets import fmt_deg
 
 COMPARE_COLUMNS = ("Movement", "Side", "Mode", "Before", "After", "Change", "MDC95", "Real change?")
