@@ -33,6 +33,7 @@ COMMANDS = (
     "sessions",
     "progress",
     "compare",
+    "report",
     "export",
     "import",
     "gui",
