@@ -26,6 +26,7 @@ from rom_tracker.nativelog import divert_native_stderr
 COMMANDS = (
     "demo",
     "analyze",
+    "annotate",
     "batch",
     "record",
     "models",

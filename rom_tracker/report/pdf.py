@@ -14,8 +14,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from rom_tracker.errors import InputError, StorageError
-from rom_tracker.outputs import make_folder
+from rom_tracker.errors import InputError
+from rom_tracker.outputs import temp_beside
 
 BROWSER_ENV = "ROM_TRACKER_CHROMIUM"
 NAMES = (
@@ -72,17 +72,10 @@ def html_to_pdf(html: str, out: Path) -> None:
     browser = find_browser()
     if browser is None:
         raise InputError("no Chromium or Chrome found to make the PDF", NO_BROWSER_FIX)
-    make_folder(out.parent)
+    tmp = temp_beside(out)
     with tempfile.TemporaryDirectory(prefix="rom-tracker-pdf-") as work:
         page = Path(work) / "report.html"
         page.write_text(html, encoding="utf-8")
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        except OSError as exc:
-            raise StorageError(
-                f"cannot write {out}: {exc.strerror or exc}", "choose another --out"
-            ) from exc
-        os.close(fd)
         try:
             cmd = [
                 *headless_args(browser, str(Path(work) / "profile")),
@@ -100,6 +93,10 @@ def html_to_pdf(html: str, out: Path) -> None:
                 )
             os.chmod(tmp, 0o600)
             os.replace(tmp, out)
+        except OSError as exc:  # the browser cannot be started
+            raise InputError(
+                f"cannot run {browser}: {exc.strerror or exc}", NO_BROWSER_FIX
+            ) from exc
         except subprocess.TimeoutExpired:
             raise InputError(
                 f"{Path(browser).name} did not finish the PDF in {TIMEOUT_S:.0f} s",

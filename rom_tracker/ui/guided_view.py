@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from rom_tracker.live import LiveResult
+from rom_tracker.overlay import overlay_for
 from rom_tracker.rom.movements import MODES, MOVEMENTS
 from rom_tracker.rom.protocol import list_protocols
 from rom_tracker.store import data_dir
@@ -47,7 +48,6 @@ from rom_tracker.ui.flow import (
     summarize,
 )
 from rom_tracker.ui.live_view import LIVE_MOVEMENTS, SCALES, label, panel
-from rom_tracker.ui.overlay import overlay_for
 from rom_tracker.ui.ranges import RangeTracker
 from rom_tracker.ui.widgets import RangeGauge, VideoView, fmt_deg
 
