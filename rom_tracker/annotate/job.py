@@ -55,6 +55,8 @@ class TrialInfo:
     side: str
     mode: str
     value_deg: float
+    started_s: float  # the trial's span, in the time of the recording it came from
+    ended_s: float
     detail: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -105,6 +107,22 @@ def _reading(
     return gauge, col(column)
 
 
+def _phases(t_s: np.ndarray, values: np.ndarray, trial: TrialInfo | None, label: str) -> np.ndarray:
+    """The trial's phases where its times fall in the video, else detected on the video."""
+    if trial is not None:
+        if trial.started_s <= t_s[-1] and trial.ended_s >= t_s[0]:
+            return trial_phases(t_s, values, trial.detail)
+        log.warning(
+            "the trial's times (%.1f-%.1f s) are outside %s (0-%.1f s): its phases are "
+            "detected on the video instead",
+            trial.started_s,
+            trial.ended_s,
+            label,
+            t_s[-1],
+        )
+    return detect_phases(t_s, values)
+
+
 def annotate_video(
     source: Source,
     out: Path,
@@ -137,11 +155,7 @@ def annotate_video(
         raise NothingDetectedError(f"{source.info.label} has no frames", "check the input plays")
     table = _angles(lm, source, settings.what)
     gauge, values = _reading(settings.what, table, trial)
-    phases = (
-        trial_phases(lm.t_s, values, trial.detail)
-        if trial is not None
-        else detect_phases(lm.t_s, values)
-    )
+    phases = _phases(lm.t_s, values, trial, source.info.label)
     others = [
         (table[c + "_filt"] if c + "_filt" in table else table[c], label)
         for c, label in OTHERS[settings.what]

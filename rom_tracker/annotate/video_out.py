@@ -15,6 +15,7 @@ error, Ctrl-C) deletes it: no partial video ever appears under the destination's
 
 from __future__ import annotations
 
+import math
 import os
 import queue
 import threading
@@ -131,3 +132,42 @@ class AtomicVideoWriter:
     ) -> None:
         self._finish()
         self.tmp.unlink(missing_ok=True)
+
+
+class VideoKeeper:
+    """``record --keep-video PATH``: the frames measured, as an MP4 at the source's frame
+    rate (30 where unknown), written atomically once the recording ends (:meth:`publish`).
+    The writer opens on the first frame (its size is the frame's)."""
+
+    def __init__(self, out: Path, fps: float) -> None:
+        self.out = out
+        self.fps = fps if math.isfinite(fps) and 0 < fps < 1000 else 30.0
+        self._writer: AtomicVideoWriter | None = None
+        probe = temp_beside(out, ".tmp.mp4")  # fail now, not after recording
+        probe.unlink(missing_ok=True)
+
+    @property
+    def frames(self) -> int:
+        return 0 if self._writer is None else self._writer.frames
+
+    def add(self, frame: Frame) -> None:
+        if self._writer is None:
+            h, w = frame.rgb.shape[:2]
+            self._writer = AtomicVideoWriter(self.out, self.fps, (w, h))
+        self._writer.write(cv2.cvtColor(frame.rgb, cv2.COLOR_RGB2BGR))
+
+    def publish(self) -> bool:
+        """Publish the video; False when no frame came."""
+        if self._writer is None:
+            return False
+        self._writer.publish()
+        return True
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self._writer is not None:
+            self._writer.__exit__(et, ev, tb)

@@ -82,7 +82,15 @@ def load_trial(args: argparse.Namespace) -> TrialInfo | None:
             session.source,
             args.input,
         )
-    return TrialInfo(trial.movement, trial.side, trial.mode, trial.value_deg, trial.detail)
+    return TrialInfo(
+        trial.movement,
+        trial.side,
+        trial.mode,
+        trial.value_deg,
+        trial.started_s,
+        trial.ended_s,
+        trial.detail,
+    )
 
 
 def run(args: argparse.Namespace) -> int:

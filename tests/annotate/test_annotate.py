@@ -3,9 +3,6 @@ real selfie video (no face found after it), and bad input (one line, no partial 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -15,21 +12,7 @@ from rom_tracker.annotate.faces import MAX_WIDEN, WIDEN_PER_FRAME, fill_gaps
 from rom_tracker.cli import main
 from rom_tracker.rom.phases import detect_phases, phases_at, trial_phases
 
-ROOT = Path(__file__).resolve().parents[2]
-
 NAN4 = [np.nan] * 4
-
-
-def run_cli(args: list[str]) -> subprocess.CompletedProcess[str]:
-    """The CLI as a user runs it (OpenCV's own messages go to the real stderr)."""
-    return subprocess.run(
-        [sys.executable, "-m", "rom_tracker", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=120,
-        check=False,
-    )
 
 
 def test_fill_gaps_holds_and_widens_the_nearest_region() -> None:
@@ -82,20 +65,20 @@ def test_detect_phases_finds_a_hold_and_a_peak() -> None:
         (["{bad}", "--out", "{out}/a.mp4", "--session", "1"], 2, "go together"),
     ],
 )
-def test_bad_input(tmp_path: Path, args: list[str], code: int, words: str) -> None:
+def test_bad_input(cli, tmp_path: Path, args: list[str], code: int, words: str) -> None:
     bad = tmp_path / "in" / "notes.mp4"
     bad.parent.mkdir()
     bad.write_text("not a video\n")
     out = tmp_path / "out"
     out.mkdir()
     values = {"bad": bad, "missing": tmp_path / "nope.mp4", "out": out}
-    done = run_cli(["annotate", *(a.format(**values) for a in args)])
+    done = cli(["annotate", *(a.format(**values) for a in args)])
     err = done.stderr.strip().splitlines()
     assert done.returncode == code and len(err) == 1 and words in err[0], (done.returncode, err)
     assert not list(out.iterdir()), "no partial file"
 
 
-def test_unknown_trial(tmp_path: Path) -> None:
+def test_unknown_trial(cli, tmp_path: Path) -> None:
     db = tmp_path / "db.sqlite3"
     sample = Path(__file__).resolve().parents[2] / "samples" / "sample_sessions.json"
     assert main(["import", str(sample), "--db", str(db)]) == 0
@@ -106,22 +89,9 @@ def test_unknown_trial(tmp_path: Path) -> None:
         (["--profile", "nobody", "--session", "1", "--trial", "1"], "no profile named"),
         (["--profile", "demo", "--session", "1", "--trial", "20"], "trial 20 is in session 2"),
     ):
-        done = run_cli([*base, *extra])
+        done = cli([*base, *extra])
         assert done.returncode == 2 and words in done.stderr, done.stderr
     assert not (tmp_path / "a.mp4").exists()
-
-
-def _frames(path: Path) -> tuple[int, tuple[int, int], float]:
-    import cv2
-
-    cap = cv2.VideoCapture(str(path))
-    n = 0
-    while cap.read()[0]:
-        n += 1
-    size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
-    fps = cap.get(cv2.CAP_PROP_FPS)
-    cap.release()
-    return n, size, fps
 
 
 def _faces_found(video: Path, min_confidence: float) -> tuple[int, int]:
@@ -138,11 +108,13 @@ def _faces_found(video: Path, min_confidence: float) -> tuple[int, int]:
 
 @pytest.mark.real
 @pytest.mark.slow
-def test_blur_faces_leaves_no_face(shared_dir: Path, use_models, tmp_path: Path) -> None:
+def test_blur_faces_leaves_no_face(
+    shared_dir: Path, use_models, tmp_path: Path, video_shape
+) -> None:
     video = shared_dir / "data" / "videos" / "faces" / "d13.mp4"
     out = tmp_path / "blurred.mp4"
     assert main(["-q", "annotate", str(video), "--out", str(out), "--blur-faces"]) == 0
-    assert _frames(out) == _frames(video)  # frame count, size and rate unchanged
+    assert video_shape(out) == video_shape(video)  # frame count, size and rate unchanged
     found_in, n_in = _faces_found(video, 0.5)
     print(f"face found in {found_in}/{n_in} input frames")
     assert found_in >= 0.9 * n_in
@@ -156,7 +128,7 @@ def test_blur_faces_leaves_no_face(shared_dir: Path, use_models, tmp_path: Path)
 @pytest.mark.real
 @pytest.mark.slow
 def test_landmarks_and_angle_drawn(
-    shared_dir: Path, use_models, tmp_path: Path, first_frames
+    shared_dir: Path, use_models, tmp_path: Path, first_frames, video_shape
 ) -> None:
     import cv2
 
@@ -168,7 +140,7 @@ def test_landmarks_and_angle_drawn(
     )
     out = tmp_path / "a.mp4"
     assert main(["-q", "annotate", str(video), "--out", str(out), "--what", "head"]) == 0
-    assert _frames(out) == _frames(video)
+    assert video_shape(out) == video_shape(video)
     cap = cv2.VideoCapture(str(out))
     ok, frame = cap.read()
     cap.release()
