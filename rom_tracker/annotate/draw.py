@@ -45,14 +45,14 @@ class Gauge:
         if not math.isfinite(value):
             return "not seen"
         side = self.positive if value >= 0 else self.negative
-        shown = abs(value) if self.negative else value
-        return f"{shown:.0f} deg" + (f" {side}" if side else "")
+        shown = round(abs(value) if self.negative else value) + 0  # never "-0"
+        return f"{shown} deg" + (f" {side}" if side else "")
 
 
 def _text(
     img: np.ndarray, text: str, org: tuple[int, int], scale: float, *, colour: str, thick: int
 ) -> None:
-    cv2.putText(img, text, org, FONT, scale, (0, 0, 0), thick + max(2, thick), LINE)
+    """Text on a darkened strip (every text here is on one: no outline needed)."""
     cv2.putText(img, text, org, FONT, scale, bgr(colour), thick, LINE)
 
 
@@ -72,14 +72,22 @@ def landmarks(img: np.ndarray, ov: Overlay, s: float, face: bool = True) -> None
 
 
 def panel(
-    img: np.ndarray, gauge: Gauge, value: float, phase: str, *, others: list[str], s: float
+    img: np.ndarray,
+    gauge: Gauge,
+    value: float,
+    phase: str,
+    *,
+    others: list[str],
+    s: float,
+    right: bool = False,
 ) -> None:
-    """Top left: the reading in words, the phase, then the other angles."""
+    """Top left (``right``: top right, away from the face): the reading in words, the
+    phase, then the other angles."""
     pad = round(12 * s)
     big, small = 1.1 * s, 0.6 * s
     h = round((54 + 34 + 26 * len(others)) * s) + pad
-    w = round(360 * s)
-    x0, y0 = pad, pad
+    w = round(330 * s)
+    x0, y0 = (img.shape[1] - w - pad if right else pad), pad
     roi = img[y0 : min(y0 + h, img.shape[0]), x0 : min(x0 + w, img.shape[1])]
     roi[:] = (roi * 0.45).astype(np.uint8)
     y = y0 + round(24 * s)
@@ -96,7 +104,7 @@ def panel(
     cv2.putText(img, chip, (x0 + pad, y), FONT, small, (20, 20, 20), max(1, round(1.5 * s)), LINE)
     for line in others:
         y += round(26 * s)
-        _text(img, line, (x0 + pad, y), 0.52 * s, colour="#d5dbe1", thick=max(1, round(s)))
+        _text(img, line, (x0 + pad, y), 0.55 * s, colour="#d5dbe1", thick=max(1, round(1.2 * s)))
 
 
 def gauge_bar(img: np.ndarray, gauge: Gauge, value: float, s: float) -> None:

@@ -107,6 +107,15 @@ def _reading(
     return gauge, col(column)
 
 
+def _face_on_left(lm: Landmarks) -> bool:
+    """Whether the head is mostly in the left half (the panel then goes top right)."""
+    nose = np.concatenate(
+        [lm.face.image_xyz[lm.face.found, 1, 0], lm.pose.image_xyz[lm.pose.found, 0, 0]]
+    )
+    nose = nose[np.isfinite(nose)]
+    return bool(nose.size) and float(np.median(nose)) < 0.5
+
+
 def _phases(t_s: np.ndarray, values: np.ndarray, trial: TrialInfo | None, label: str) -> np.ndarray:
     """The trial's phases where its times fall in the video, else detected on the video."""
     if trial is not None:
@@ -164,7 +173,8 @@ def annotate_video(
     regions = face_regions(lm) if settings.blur_faces else None
     fps = source.info.fps if math.isfinite(source.info.fps) and source.info.fps > 0 else 30.0
     size = (lm.size.width, lm.size.height)
-    s = min(size) / 540.0
+    s = max(min(size) / 540.0, 0.6)  # text stays legible on small videos
+    right = _face_on_left(lm)
     with AtomicVideoWriter(out, fps, size) as writer:
         for i, img in enumerate(frames.bgr_frames()):
             if i >= len(lm):
@@ -176,10 +186,10 @@ def annotate_video(
             ov = overlay_for(face, pose, lm.pose.visibility[i] if pose is not None else None, size)
             draw.landmarks(img, ov, s, face=regions is None)
             lines = [
-                f"{label}: {v[i]:.0f} deg" if math.isfinite(v[i]) else f"{label}: -"
+                f"{label}: {round(v[i]) + 0} deg" if math.isfinite(v[i]) else f"{label}: -"
                 for v, label in others
             ]
-            draw.panel(img, gauge, float(values[i]), str(phases[i]), others=lines, s=s)
+            draw.panel(img, gauge, float(values[i]), str(phases[i]), others=lines, s=s, right=right)
             draw.gauge_bar(img, gauge, float(values[i]), s)
             writer.write(img)
             if on_step is not None:

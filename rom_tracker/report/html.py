@@ -44,7 +44,7 @@ table {{ border-collapse: collapse; width: 100%; margin: 2mm 0 3mm; font-size: 1
 th, td {{ border-bottom: 1px solid var(--line); padding: 1.2mm 2mm; text-align: left;
   vertical-align: top; }}
 th {{ background: #f1f4f6; }}
-td.mode {{ white-space: nowrap; }}
+td.mode, td.verdict {{ white-space: nowrap; }}
 td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 tr {{ break-inside: avoid; page-break-inside: avoid; }}
 thead {{ display: table-header-group; }}
@@ -82,12 +82,12 @@ def _day(session: Session) -> str:
 def _mark(row: CompareRow) -> str:
     """The verdict on a change: real (beyond MDC95) and its direction, or noise."""
     if row.exceeds_mdc is None:
-        return '<span class="noise">MDC not known yet</span>'
+        return '<span class="noise">MDC unknown</span>'
     if not row.exceeds_mdc:
-        return '<span class="noise">within measurement noise</span>'
+        return '<span class="noise">within noise</span>'
     if row.change_deg > 0:
-        return '<span class="real-up">▲ real change: more range</span>'
-    return '<span class="real-down">▼ real change: less range</span>'
+        return '<span class="real-up">▲ real gain</span>'
+    return '<span class="real-down">▼ real loss</span>'
 
 
 def _header(d: ReportData, paper: str) -> str:
@@ -133,15 +133,17 @@ def _compare(d: ReportData) -> str:
         f'<td class="mode"><span class="swatch {r.mode[:3]}"></span> {r.mode}</td>'
         f'<td class="num">{_deg(r.a_deg)}</td><td class="num">{_deg(r.b_deg)}</td>'
         f'<td class="num">{_deg(r.change_deg, True)}</td><td class="num">{_deg(r.mdc95_deg)}</td>'
-        f"<td>{_mark(r)}</td></tr>"
+        f'<td class="verdict">{_mark(r)}</td></tr>'
         for r in d.rows
     )
     return f"""
 <h2>Before and after</h2>
 <p>Session #{d.before.id} ({_day(d.before)}) against session #{d.after.id}
-({_day(d.after)}). A change counts as <b>real</b> only when it is larger than the
-person's own measurement noise, the MDC95 (minimal detectable change, 95 %: 1.96 × √2 ×
-the spread of their repeated measurements); smaller changes may be noise.</p>
+({_day(d.after)}), in degrees. A change counts as <b>real</b> only when it is larger than
+the person's own measurement noise, the MDC95 (minimal detectable change, 95 %: 1.96 × √2
+× the spread of their repeated measurements): <span class="real-up">▲ real gain</span>
+(more range), <span class="real-down">▼ real loss</span> (less range); a change
+<span class="noise">within noise</span> may be measurement noise alone.</p>
 <table><thead><tr><th>Movement</th><th>Side</th><th>Mode</th><th class="num">Before</th>
 <th class="num">After</th><th class="num">Change</th><th class="num">MDC95</th>
 <th>Verdict</th></tr></thead><tbody>{body}</tbody></table>"""

@@ -190,3 +190,21 @@ def test_bad_out_suffix(db: Path, tmp_path: Path, capsys) -> None:
         == 2
     )
     assert "is .html or .pdf" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("change", "mdc", "exceeds", "mark"),
+    [
+        (6.0, 4.0, True, "▲ real gain"),
+        (-6.0, 4.0, True, "▼ real loss"),
+        (3.0, 4.0, False, "within noise"),
+        (3.0, float("nan"), None, "MDC unknown"),
+    ],
+)
+def test_real_change_mark(change: float, mdc: float, exceeds: bool | None, mark: str) -> None:
+    from rom_tracker.report.html import _mark
+    from rom_tracker.store import CompareRow
+
+    row = CompareRow("neck_rotation", "left", "active", 30.0, 30.0 + change, change, mdc,
+                     "within-session", exceeds, 2, 2)  # fmt: skip
+    assert mark in _mark(row)
