@@ -5,7 +5,8 @@ The video: the shared face video d13 as a 640x480 webcam-style clip (11.7 s, 352
 ``_common.face_video_640x480``). Both with ``--what all`` and the pose lite model; annotate
 with and without --blur-faces. The runs alternate (analyze, annotate, annotate --blur-faces)
 so a busy spell of a shared machine hits each; figures are medians of ``--runs`` runs.
-"Speed ratio" = analyze's time / annotate's time.
+"Speed ratio" = analyze's wall time / annotate's; "CPU ratio" = the same with the process's
+CPU time (user + system, all threads), which a loaded machine disturbs less.
 
     ROM_TRACKER_MODEL_MIRROR=../shared/models .venv/bin/python bench/annotate_speed.py [--runs 3]
 """
@@ -13,6 +14,7 @@ so a busy spell of a shared machine hits each; figures are medians of ``--runs``
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import tempfile
 from pathlib import Path
@@ -27,6 +29,11 @@ from rom_tracker.nativelog import divert_native_stderr
 from rom_tracker.pipeline import ModelPaths
 
 
+def cpu_s() -> float:
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
@@ -37,7 +44,9 @@ def main() -> None:
         face=resolve("face_landmarker", progress=False),
         pose=resolve("pose_landmarker_lite", progress=False),
     )
-    times: dict[str, list[float]] = {"analyze": [], "annotate": [], "annotate --blur-faces": []}
+    names = ("analyze", "annotate", "annotate --blur-faces")
+    times: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         jobs = {
@@ -57,25 +66,29 @@ def main() -> None:
         jobs["analyze"]()  # warm-up: caches, first model load
         for _ in range(args.runs):
             for name, job in jobs.items():
+                c0 = cpu_s()
                 times[name].append(_common.timed(job))
+                cpu[name].append(cpu_s() - c0)
     print(_common.machine())
     print(f"input: {video.name}, 640x480, 352 frames (11.7 s); {args.runs} runs, medians\n")
     base = statistics.median(times["analyze"])
+    base_cpu = statistics.median(cpu["analyze"])
     rows = []
     for name, values in times.items():
-        med = statistics.median(values)
+        med, med_cpu = statistics.median(values), statistics.median(cpu[name])
         rows.append(
             (
                 name,
                 f"{med:.2f}",
                 f"{352 / med:.1f}",
                 f"{base / med:.2f}",
+                f"{med_cpu:.2f}",
+                f"{base_cpu / med_cpu:.2f}",
                 " ".join(f"{v:.2f}" for v in values),
             )
         )
-    print(
-        _common.table(rows, ("command", "median s", "frames/s", "speed ratio vs analyze", "runs s"))
-    )
+    header = ("command", "median s", "frames/s", "speed ratio", "CPU s", "CPU ratio", "runs s")
+    print(_common.table(rows, header))
 
 
 if __name__ == "__main__":
