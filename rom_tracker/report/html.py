@@ -90,6 +90,20 @@ def _mark(row: CompareRow) -> str:
     return '<span class="real-down">▼ real loss</span>'
 
 
+def _calibration(value: object) -> str:
+    """A session's calibration in words: its values (e.g. the neutral head angles captured
+    at the start of a guided session), numbers rounded."""
+    if isinstance(value, dict):
+        parts = [
+            f"{k.removesuffix('_deg').replace('_', ' ')} {v:.1f}°"
+            if isinstance(v, int | float)
+            else f"{k.replace('_', ' ')} {v}"
+            for k, v in value.items()
+        ]
+        return "calibration: " + escape(", ".join(parts)[:300])
+    return "calibration: " + escape(str(value)[:300])
+
+
 def _header(d: ReportData, paper: str) -> str:
     s0, s1 = d.sessions[0], d.sessions[-1]
     protocols = sorted({s.protocol or "self-paced (no protocol)" for s in d.sessions})
@@ -97,7 +111,7 @@ def _header(d: ReportData, paper: str) -> str:
         {
             "default webcam geometry (no calibration file)"
             if s.calibration is None
-            else f"calibration {escape(str(s.calibration))[:80]}"
+            else _calibration(s.calibration)
             for s in d.sessions
         }
     )

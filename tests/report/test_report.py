@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -208,3 +209,23 @@ def test_real_change_mark(change: float, mdc: float, exceeds: bool | None, mark:
     row = CompareRow("neck_rotation", "left", "active", 30.0, 30.0 + change, change, mdc,
                      "within-session", exceeds, 2, 2)  # fmt: skip
     assert mark in _mark(row)
+
+
+def test_report_layer_imports_no_qt_opencv_or_mediapipe() -> None:
+    """store -> report: the report (and its command) run without the GUI or the models."""
+    code = (
+        "import sys, rom_tracker.report, rom_tracker.cli.report_cmd; "
+        "print(sorted(m for m in ('PySide6', 'pyqtgraph', 'cv2', 'mediapipe', 'matplotlib') "
+        "if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_calibration_in_words() -> None:
+    from rom_tracker.report.html import _calibration
+
+    text = _calibration({"head_yaw_deg": 1.234, "head_pitch_deg": -10.0})
+    assert text == "calibration: head yaw 1.2°, head pitch -10.0°"
