@@ -171,6 +171,8 @@ def annotate_video(
         if c in table
     ]
     regions = face_regions(lm) if settings.blur_faces else None
+    if regions is not None and not (lm.face.found.any() or lm.pose.found.any()):
+        log.warning("%s: no head found anywhere: every frame is hidden whole", source.info.label)
     fps = source.info.fps if math.isfinite(source.info.fps) and source.info.fps > 0 else 30.0
     size = (lm.size.width, lm.size.height)
     s = max(min(size) / 540.0, 0.6)  # text stays legible on small videos
