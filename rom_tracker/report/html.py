@@ -238,9 +238,10 @@ def _accuracy(d: ReportData) -> str:
             for b in acc.head_yaw
         )
         hip = (
-            f"<p>Hip flexion, on a recorded movement with a motion-capture reference: typical "
-            f"error {_deg(acc.hip_flexion_rmse_deg)} (RMSE).</p>"
+            f"<p>Hip flexion, compared with a four-camera reference on a recorded movement: "
+            f"typical error {_deg(acc.hip_flexion_rmse_deg)} (RMSE).</p>"
             if math.isfinite(acc.hip_flexion_rmse_deg)
+            and any(MOVEMENTS[m.movement].needs == "hip" for m in d.movements)
             else ""
         )
         figures = f"""
