@@ -188,7 +188,7 @@ def annotate_video(
             ov = overlay_for(face, pose, lm.pose.visibility[i] if pose is not None else None, size)
             draw.landmarks(img, ov, s, face=regions is None)
             lines = [
-                f"{label}: {round(v[i]) + 0} deg" if math.isfinite(v[i]) else f"{label}: -"
+                f"{label}: {round(v[i]) + 0} deg" if math.isfinite(v[i]) else f"{label}: not seen"
                 for v, label in others
             ]
             draw.panel(img, gauge, float(values[i]), str(phases[i]), others=lines, s=s, right=right)

@@ -155,8 +155,9 @@ def test_sessions_and_dates(db: Path, tmp_path: Path) -> None:
     assert main([*args, "--from", "2026-10-19"]) == 0
     html = " ".join(out.read_text(encoding="utf-8").split())
     assert "2 sessions, 2026-10-19 to 2026-10-26" in html
-    assert main([*args, "--from", "2026-10-26"]) == 0  # one session: nothing to compare
-    assert "nothing to compare" in out.read_text(encoding="utf-8")
+    assert main([*args, "--from", "2026-10-26", "--paper", "letter"]) == 0  # one session
+    html = out.read_text(encoding="utf-8")
+    assert "nothing to compare" in html and "@page { size: letter" in html
 
 
 @pytest.mark.parametrize(
