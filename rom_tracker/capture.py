@@ -233,6 +233,13 @@ class VideoSource(Source):
         )
 
     def __iter__(self) -> Iterator[Frame]:
+        for index, t, bgr in self.iter_bgr():
+            yield Frame(index=index, t_s=t, rgb=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+
+    def iter_bgr(self) -> Iterator[tuple[int, float, np.ndarray]]:
+        """``(index, t_s, bgr)`` per frame: the frames as OpenCV decodes them (BGR), for a
+        caller that draws and encodes with OpenCV (``annotate``), without two colour
+        conversions; same timestamps and checks as iterating the source."""
         kind, label = self.info.kind, self.info.label
         cap = _open_capture(self.spec, kind, label)
         try:
@@ -262,7 +269,7 @@ class VideoSource(Source):
                         repaired = True
                     t = t_new
                 last = t
-                yield Frame(index=index, t_s=t, rgb=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+                yield index, t, bgr
                 index += 1
             if index == 0:
                 raise InputError(*_open_failure(kind, label))

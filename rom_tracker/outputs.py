@@ -49,6 +49,19 @@ def make_folder(folder: Path) -> None:
         raise StorageError(problem, fix) from exc
 
 
+def temp_beside(path: Path, suffix: str = ".tmp") -> Path:
+    """A new empty file ``.<name>.XXXX<suffix>`` in ``path``'s folder (created if needed),
+    to be renamed onto ``path`` once complete; StorageError if the folder is not writable.
+    For outputs written by another program or library (a browser, a video encoder)."""
+    make_folder(path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=path.parent)
+    except OSError as exc:
+        raise _storage_error(path, exc) from exc
+    os.close(fd)
+    return Path(tmp)
+
+
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write ``data`` to ``path`` via a temp file + rename; readable by the user only."""
     make_folder(path.parent)

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 
@@ -46,10 +46,12 @@ def needs_pose(what: What) -> bool:
 
 
 _END = object()
+T = TypeVar("T")
 
 
-def prefetch(frames: Iterator[Frame], depth: int = 4) -> Iterator[Frame]:
-    """Decode in a background thread, at most ``depth`` frames ahead; errors re-raised here."""
+def prefetch(frames: Iterator[T], depth: int = 4) -> Iterator[T]:
+    """Decode in a background thread, at most ``depth`` items (frames) ahead; errors
+    re-raised here."""
     q: queue.Queue[Any] = queue.Queue(maxsize=depth)
     stop = threading.Event()
 

@@ -26,6 +26,7 @@ from rom_tracker.nativelog import divert_native_stderr
 COMMANDS = (
     "demo",
     "analyze",
+    "annotate",
     "batch",
     "record",
     "models",
@@ -33,6 +34,7 @@ COMMANDS = (
     "sessions",
     "progress",
     "compare",
+    "report",
     "export",
     "import",
     "gui",

@@ -20,11 +20,14 @@ import math
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 
+from rom_tracker.annotate.video_out import VideoKeeper
 from rom_tracker.capture import Source, open_source
 from rom_tracker.cli.analyze_cmd import add_model_options, resolve_models
 from rom_tracker.errors import UsageError
@@ -82,6 +85,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="read a video file at its own speed, as if it were a live camera",
     )
+    p.add_argument(
+        "--keep-video",
+        type=Path,
+        metavar="PATH.mp4",
+        help="also keep the frames measured as a video (not kept by default: privacy), so "
+        "a trial can be annotated later with `rom-tracker annotate`",
+    )
     p.add_argument("--notes", default="", help="free-text notes stored with the session")
     p.add_argument(
         "--started-at",
@@ -113,6 +123,10 @@ def _started_at(text: str) -> datetime:
 
 
 def _check_args(args: argparse.Namespace) -> None:
+    if args.keep_video is not None and args.keep_video.suffix.lower() != ".mp4":
+        raise UsageError(
+            f"--keep-video {args.keep_video}: the video is kept as an .mp4", "e.g. session.mp4"
+        )
     if args.started_at is not None:
         args.started_at = _started_at(args.started_at)
     if args.protocol and args.mode != "guided":
@@ -172,6 +186,7 @@ class Recording:
     what: What
     saved: int = 0
     last_t_s: float = 0.0  # source time of the last frame measured
+    keeper: VideoKeeper | None = None  # --keep-video
 
     def frames(self) -> Iterator[tuple[float, dict[str, float]]]:
         """(t_s, {angle column: degrees}) for each frame, as the frames come."""
@@ -182,6 +197,8 @@ class Recording:
         ):
             pacer.wait(frame.t_s)
             self.last_t_s = frame.t_s
+            if self.keeper is not None:
+                self.keeper.add(frame)
             table = angle_table(lm, self.what)
             yield frame.t_s, steady.update(frame.t_s, {k: float(v[0]) for k, v in table.items()})
 
@@ -262,16 +279,22 @@ def run(args: argparse.Namespace) -> int:
                 "pose_model": args.model,
                 "min_confidence": args.min_confidence,
                 "realtime": args.realtime,
+                "kept_video": None if args.keep_video is None else str(args.keep_video),
             },
             started_at=args.started_at,
         )
         print(f"Session {session_id} for {args.profile} ({source.info.label})", flush=True)
         rec = Recording(args, store, session_id, source, models, what)
         try:
-            if protocol:
-                rec.guided(protocol)
-            else:
-                rec.movement(args.movement, args.side, args.mode)
+            with ExitStack() as stack:
+                if args.keep_video is not None:
+                    rec.keeper = stack.enter_context(VideoKeeper(args.keep_video, source.info.fps))
+                if protocol:
+                    rec.guided(protocol)
+                else:
+                    rec.movement(args.movement, args.side, args.mode)
+                if rec.keeper is not None and rec.keeper.publish():
+                    print(f"Video kept: {args.keep_video} ({rec.keeper.frames} frames)")
         finally:
             given = args.started_at  # an older video ends its own length after its start
             ended = None if given is None else given + timedelta(seconds=rec.last_t_s)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -30,7 +32,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rom_tracker.annotate.video_out import VideoKeeper
+from rom_tracker.capture import Frame
 from rom_tracker.live import LiveResult
+from rom_tracker.overlay import overlay_for
 from rom_tracker.rom.movements import MODES, MOVEMENTS
 from rom_tracker.rom.protocol import list_protocols
 from rom_tracker.store import data_dir
@@ -47,7 +52,6 @@ from rom_tracker.ui.flow import (
     summarize,
 )
 from rom_tracker.ui.live_view import LIVE_MOVEMENTS, SCALES, label, panel
-from rom_tracker.ui.overlay import overlay_for
 from rom_tracker.ui.ranges import RangeTracker
 from rom_tracker.ui.widgets import RangeGauge, VideoView, fmt_deg
 
@@ -84,6 +88,14 @@ class GuidedView(QWidget):
         self.flow = flow
         self.profile = profile
         self.sound = QCheckBox("Sound cues")
+        self.keep_video = QCheckBox("Keep the video of this session (to annotate it later)")
+        self.keep_video.setToolTip(
+            "Off by default: no camera frame is stored. When on, the frames measured are "
+            "saved as an .mp4 in the data folder's videos/ (readable by you only), for "
+            "`rom-tracker annotate`."
+        )
+        self.keeper: VideoKeeper | None = None
+        self.kept_path: Path | None = None
         self.tracker: RangeTracker | None = None
         self.stack = QStackedWidget()
         self.stack.addWidget(self._setup_page())
@@ -140,8 +152,9 @@ class GuidedView(QWidget):
             2,
         )
         grid.addWidget(self.sound, 5, 1)
-        grid.addWidget(self.start_button, 6, 1)
-        grid.addWidget(self.setup_message, 7, 0, 1, 3)
+        grid.addWidget(self.keep_video, 6, 1, 1, 2)
+        grid.addWidget(self.start_button, 7, 1)
+        grid.addWidget(self.setup_message, 8, 0, 1, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
         self.protocols.currentIndexChanged.connect(self._describe)
@@ -262,6 +275,11 @@ class GuidedView(QWidget):
         if plan is None:
             self.setup_message.setText("Choose or create a profile first (at the top).")
             return
+        self._close_video()
+        if self.keep_video.isChecked():
+            stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+            self.kept_path = data_dir() / "videos" / f"{plan.profile}-{stamp}.mp4"
+            self.keeper = VideoKeeper(self.kept_path, math.nan)  # fps: 30, a camera's rate
         self._after(self.flow.start(plan))
 
     def _after(self, notices: Sequence[Notice]) -> None:
@@ -272,6 +290,8 @@ class GuidedView(QWidget):
         """Feed the flow (raw angles, every frame) and draw the newest frame."""
         notices: list[Notice] = []
         for r in results:
+            if self.keeper is not None and self.flow.view.phase == RUNNING:
+                self.keeper.add(Frame(index=r.index, t_s=r.t_s, rgb=r.rgb))
             notices += self.flow.feed(r.t_s, r.angles)
             if self.tracker is not None:
                 self.tracker.update(r.t_s, r.display_angles)
@@ -299,7 +319,19 @@ class GuidedView(QWidget):
 
     # ------------------------------------------------------------------ drawing
 
+    def _close_video(self) -> str:
+        """Publish the kept video (if any); a sentence saying where it is, or ""."""
+        keeper, self.keeper = self.keeper, None
+        if keeper is None:
+            return ""
+        with keeper:
+            if keeper.publish():
+                return f" Video kept: {self.kept_path}."
+        return ""
+
     def render(self, v: FlowView) -> None:
+        if v.phase != RUNNING and self.keeper is not None:
+            v.message = v.message + self._close_video()
         if v.phase == RUNNING:
             self.stack.setCurrentIndex(RUNNING_PAGE)
             self.title.setText(v.title)

@@ -19,10 +19,10 @@ from PySide6.QtWidgets import (
 )
 
 from rom_tracker.live import LiveResult
+from rom_tracker.overlay import overlay_for
 from rom_tracker.rom.movements import MOVEMENTS, Movement
 from rom_tracker.ui import theme
 from rom_tracker.ui.head_reading import NOTHING, YAW_COLUMNS, HeadReading, head_reading
-from rom_tracker.ui.overlay import overlay_for
 from rom_tracker.ui.ranges import RangeTracker
 from rom_tracker.ui.widgets import LivePlot, RangeGauge, VideoView, fmt_deg
 

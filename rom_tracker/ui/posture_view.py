@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from rom_tracker.live import LiveResult
+from rom_tracker.overlay import overlay_for
 from rom_tracker.ui import theme
 from rom_tracker.ui.live_view import label, panel
-from rom_tracker.ui.overlay import overlay_for
 from rom_tracker.ui.posture import (
     AWAY,
     CALIBRATING,

@@ -1,19 +1,22 @@
 """Progress: per movement and side, effortless / active / guided values over time with the
 person's MDC band, left-right asymmetry and the effort gap, and a before/after comparison
-of two sessions. Data from :mod:`rom_tracker.ui.progress_data`; plot items created once."""
+of two sessions. Data from :mod:`rom_tracker.store.trends`; plot items created once."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QFontMetricsF
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -23,17 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rom_tracker.errors import RomTrackerError
+from rom_tracker.report import ReportRequest, write_report
 from rom_tracker.rom.movements import MODES, MOVEMENTS
 from rom_tracker.store import Store
-from rom_tracker.ui import theme
-from rom_tracker.ui.date_ticks import plan_ticks, view_range
-from rom_tracker.ui.live_view import label, panel
-from rom_tracker.ui.progress_data import (
+from rom_tracker.store.trends import (
     MovementProgress,
     load_progress,
     measured_movements,
     session_label,
 )
+from rom_tracker.ui import theme
+from rom_tracker.ui.date_ticks import plan_ticks, view_range
+from rom_tracker.ui.live_view import label, panel
 from rom_tracker.ui.widgets import fmt_deg
 
 COMPARE_COLUMNS = ("Movement", "Side", "Mode", "Before", "After", "Change", "MDC95", "Real change?")
@@ -97,6 +102,17 @@ class ProgressView(QWidget):
         refresh = QPushButton("Refresh")
         refresh.clicked.connect(self.refresh)
         self.message = label("", "muted")
+        report = QPushButton("Report...")
+        report.setToolTip(
+            "Write a report of this profile's sessions (the before and after chosen below) "
+            "as one HTML page, and open it in the browser"
+        )
+        report.clicked.connect(self.write_report)
+        #: where to save a report (None: cancelled) and how to open it; tests replace them
+        self.ask_report_path: Callable[[Path], Path | None] = self._ask_report_path
+        self.open_report: Callable[[Path], object] = lambda path: QDesktopServices.openUrl(
+            QUrl.fromLocalFile(str(path))
+        )
 
         self.values_plot = _date_plot("Range of motion per session")
         vi = self.values_plot.getPlotItem()
@@ -180,6 +196,7 @@ class ProgressView(QWidget):
         top.addWidget(label("Side", "muted"))
         top.addWidget(self.side)
         top.addWidget(refresh)
+        top.addWidget(report)
         top.addWidget(self.message, 2)
         cmp_box = panel()
         cl = QVBoxLayout(cmp_box)
@@ -317,3 +334,37 @@ class ProgressView(QWidget):
                 if j == 7 and r.exceeds_mdc:
                     item.setForeground(QBrush(QColor(theme.GOOD)))
                 self.table.setItem(i, j, item)
+
+    # ------------------------------------------------------------------ report
+
+    def _ask_report_path(self, suggested: Path) -> Path | None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Save the report", str(suggested), "Web page (*.html)"
+        )
+        return Path(path) if path else None
+
+    def write_report(self) -> Path | None:
+        """Ask where, write the report of the profile (the chosen before/after sessions,
+        else all) and open it in the browser; problems go to the message line."""
+        profile = self.profile()
+        if not profile:
+            self.message.setText("Choose a profile first.")
+            return None
+        a, b = self.before.currentData(), self.after.currentData()
+        suggested = Path.home() / f"rom-tracker-report-{profile}-{date.today():%Y-%m-%d}.html"
+        path = self.ask_report_path(suggested)
+        if path is None:
+            return None
+        if path.suffix.lower() not in (".html", ".htm"):
+            path = path.with_name(path.name + ".html")
+        request = ReportRequest(
+            profile, sessions=(a, b) if a is not None and b is not None and a != b else None
+        )
+        try:
+            write_report(self.store, request, path)
+        except RomTrackerError as exc:
+            self.message.setText(f"No report: {exc}")
+            return None
+        self.message.setText(f"Report written to {path}")
+        self.open_report(path)
+        return path

@@ -1,4 +1,5 @@
 """Colours, sizes and the style sheet of the app: one place. Qt-free (plain strings).
+The data colours (modes, sides, face/body) come from :mod:`rom_tracker.palette`.
 
 Colours are from the Tableau 10 palette (distinguishable with the common colour-vision
 deficiencies) on a dark, low-glare background; text is at least 4.5:1 contrast.
@@ -6,22 +7,23 @@ deficiencies) on a dark, low-glare background; text is at least 4.5:1 contrast.
 
 from __future__ import annotations
 
+from rom_tracker.palette import (  # the data colours, shared with the report
+    ACCENT,
+    BAD,
+    BODY_COLOUR,
+    FACE_COLOUR,
+    GOOD,
+    MODE_COLOURS,
+    SIDE_COLOURS,
+    WARN,
+)
+
 BACKGROUND = "#1d2126"
 PANEL = "#262b31"
 PANEL_BORDER = "#3a4048"
 TEXT = "#eceff1"
 MUTED = "#a9b1ba"
-ACCENT = "#4e9af1"
-
-SIDE_COLOURS = {"left": "#4e9af1", "right": "#f28e2b", "flexion": "#4e9af1", "extension": "#f28e2b"}
-MODE_COLOURS = {"effortless": "#59c36a", "active": "#e0556a"}
 CURRENT = "#eceff1"
-GOOD = "#59c36a"
-WARN = "#f2c94c"
-BAD = "#e0556a"
-
-FACE_COLOUR = "#7fdbff"
-BODY_COLOUR = "#ffd166"
 
 BIG_PT = 30  # current angles
 CUE_PT = 26  # guided cues
@@ -62,3 +64,24 @@ QFrame#banner {{ background: #4a3b12; border: 1px solid {WARN}; border-radius: 6
 QFrame#offer {{ background: #173a24; border: 1px solid {GOOD}; border-radius: 6px; }}
 QStatusBar {{ color: {MUTED}; }}
 """
+
+__all__ = [
+    "ACCENT",
+    "BACKGROUND",
+    "BAD",
+    "BIG_PT",
+    "BODY_COLOUR",
+    "COUNTDOWN_PT",
+    "CUE_PT",
+    "CURRENT",
+    "FACE_COLOUR",
+    "GOOD",
+    "MODE_COLOURS",
+    "MUTED",
+    "PANEL",
+    "PANEL_BORDER",
+    "SIDE_COLOURS",
+    "STYLE",
+    "TEXT",
+    "WARN",
+]

@@ -264,3 +264,37 @@ def test_new_profile_and_results_view_of_a_stored_session(qtbot, store: Store, s
     assert window.guided.stack.currentIndex() == RESULTS_PAGE
     cells = [window.guided.table.item(0, j).text() for j in range(5)]
     assert cells == ["Neck rotation", "left", "41°", "63°", "22°"]
+
+
+def test_keep_video_checkbox_keeps_the_frames_measured(qtbot, store: Store, settings) -> None:
+    import cv2
+
+    from rom_tracker.store import data_dir
+    from rom_tracker.ui.flow import RESULTS
+
+    window = make_window(qtbot, store, settings, factory=lambda spec, cb: None)
+    guided = window.guided
+    assert not guided.keep_video.isChecked()  # no video kept unless asked
+    guided.by_movement.setChecked(True)
+    guided.movements.setCurrentIndex(guided.movements.findData("neck_rotation"))
+    guided.keep_video.setChecked(True)
+    window.set_view("guided")
+    qtbot.mouseClick(guided.start_button, qtbot_button())
+    actor = Actor(effortless=30.0, active=50.0)
+    t, i, fed = 0.0, 0, 0
+    while window.flow.view.phase != RESULTS and t < 200.0:
+        batch = []
+        for _ in range(10):
+            v = window.flow.view
+            batch.append(fake_result(i, t, actor.angles(t, v.step, v.step_index)))
+            t, i = t + 1.0 / FPS, i + 1
+        fed += len(batch)
+        window.on_results(batch)
+    assert window.flow.view.phase == RESULTS
+    (video,) = (data_dir() / "videos").iterdir()
+    assert video.suffix == ".mp4" and str(video) in guided.results_message.text()
+    cap = cv2.VideoCapture(str(video))
+    frames = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+    size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
+    cap.release()
+    assert size == (160, 120) and 0 < frames <= fed

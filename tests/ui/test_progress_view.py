@@ -53,3 +53,28 @@ def test_sample_history_dates_are_readable_and_apart(qtbot, tmp_path: Path, sett
             for (a, _), (b, _) in combinations(labels, 2):
                 assert not a.intersects(b)
             assert all(re.fullmatch(r"\d{1,2} [A-Z][a-z]{2}( \d{4})?", t) for t in texts)
+
+
+def test_report_button_writes_and_opens_the_report(qtbot, tmp_path: Path, settings) -> None:
+    from rom_tracker.ui.bridge import LiveBridge
+    from rom_tracker.ui.main_window import MainWindow
+
+    with Store.open(tmp_path / "db.sqlite3") as store:
+        import_sessions(store, SAMPLE)
+        window = MainWindow(store, settings, LiveBridge(lambda spec, cb: None), source="x")
+        qtbot.addWidget(window)
+        window.reload_profiles("demo")
+        window.set_view("progress")
+        view = window.progress
+        opened: list[Path] = []
+        view.ask_report_path = lambda suggested: tmp_path / "client"
+        view.open_report = opened.append
+        path = view.write_report()
+        assert path == tmp_path / "client.html" and opened == [path]
+        html = " ".join(path.read_text(encoding="utf-8").split())
+        before, after = view.before.currentData(), view.after.currentData()
+        assert (before, after) == (3, 4)  # the view's default: the last two sessions
+        assert "Session #3 (2026-10-19) against session #4 (2026-10-26)" in html
+        assert html.count('<svg class="chart') == 6
+        view.ask_report_path = lambda suggested: None  # cancelled: nothing written
+        assert view.write_report() is None and opened == [path]

@@ -1,5 +1,6 @@
-"""What the progress view plots, Qt-free: per movement and side, the session values of each
-mode over time, the person's MDC band, left/right asymmetry and the effort gap.
+"""Trends of a profile, Qt-free: per movement and side, the session values of each mode over
+time, the person's MDC band, left/right asymmetry and the effort gap. What the app's
+progress view and the report (:mod:`rom_tracker.report`) both draw.
 
 A session's value for a movement, side and mode is the mean of its trials' values
 (as in ``rom-tracker compare``); self-paced and guided trials are separate series. Dates
@@ -17,8 +18,9 @@ from datetime import datetime
 import numpy as np
 
 from rom_tracker.rom.movements import MODES
-from rom_tracker.store import ProgressRecord, Session, Store
+from rom_tracker.store.records import ProgressRecord, Session
 from rom_tracker.store.stats import mdc95
+from rom_tracker.store.store import Store
 
 Key = tuple[str, str, bool]  # side, mode, guided
 
@@ -107,9 +109,18 @@ def _pooled(s1: Series, s2: Series) -> Series:
     return _series(by)
 
 
-def movement_progress(records: Sequence[ProgressRecord], movement: str) -> MovementProgress:
-    """Everything the progress chart of ``movement`` shows, from ``Store.progress`` records."""
+def movement_progress(
+    records: Sequence[ProgressRecord],
+    movement: str,
+    mdc_history: Sequence[ProgressRecord] | None = None,
+) -> MovementProgress:
+    """Everything the progress chart of ``movement`` shows, from ``Store.progress`` records.
+
+    The MDC95 bands are estimated from ``mdc_history`` when given (e.g. the person's whole
+    history while ``records`` is a date range of it), else from ``records``.
+    """
     mine = [r for r in records if r.movement == movement]
+    noise = mine if mdc_history is None else [r for r in mdc_history if r.movement == movement]
     series = {key: _series(v) for key, v in sorted(_session_means(mine).items())}
     sides = tuple(dict.fromkeys(k[0] for k in series))
     pooled = {
@@ -121,7 +132,7 @@ def movement_progress(records: Sequence[ProgressRecord], movement: str) -> Movem
         for mode in MODES
     }
     bands = {}
-    for (mv, side, mode), (mdc, source) in mdc95(mine).items():
+    for (mv, side, mode), (mdc, source) in mdc95(noise).items():
         base = pooled.get((side, mode))
         if mv == movement and base is not None and base.values.size:
             bands[(side, mode)] = Band(mode, float(base.values[0]), mdc, source)

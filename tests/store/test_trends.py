@@ -9,7 +9,7 @@ import pytest
 
 from rom_tracker.rom.trial import TrialResult
 from rom_tracker.store import Store
-from rom_tracker.ui.progress_data import load_progress, measured_movements, posix, session_label
+from rom_tracker.store.trends import load_progress, measured_movements, posix, session_label
 
 
 def trial(side: str, mode: str, value: float, guided: bool = False) -> TrialResult:
