@@ -340,7 +340,9 @@ def document(  # noqa: PLR0917 (one call site, every part of the report)
         raw = float(np.mean(np.isfinite(t.raw[upto])))
         reach = "" if t.max_yaw_deg >= 85 else f" (renders reach only +-{t.max_yaw_deg:g})"
         cover = f"{raw:.0%} | {ours:.0%}{reach} | " + (
-            "yes" if ours >= 0.9 and t.max_yaw_deg >= 85 else "not measurable to 85"
+            "yes"
+            if ours >= 0.9 and t.max_yaw_deg >= 85
+            else "no: since issue 11, no reading without a face (by design)"
         )
     else:
         cover = "n/a | n/a | not measured"
@@ -373,13 +375,10 @@ defaults for that kind of input. Tolerances guarding these figures: `tests/test_
 | Pose2Sim hip flexion RMSE <= 8 deg, most side-on camera ({best.camera}) | {f1(raw_best)} | {f1(best_rmse)} | {"yes" if best_rmse <= 8 else "no"} |
 | head reading with confidence >= 90 % of frames up to 85 deg (renders) | {cover} |
 
-- 45-70: one photo (55 deg); one photo cannot show a mean error, and the pose-landmark yaw
-  does not help on a single photo (it needs a recording to calibrate, and on that photo the
-  pose model's ears are wrong: the fusion rejects it as inconsistent). No gain or correction
-  was fitted on these 8 photos. Fitting the canonical face to the 2D landmarks (PnP) instead
-  of MediaPipe's matrix was tried: it moved this photo's error by 1-4 deg depending on the
-  assumed camera, and made pitch worse on the others; with 8 photos that choice would be a
-  fit to the test set, so it was not adopted.
+- These first rows are the 8 photos of issue 3; issue 11's per-band figures on 789 + 208
+  dev photos (next section) supersede them. 45-70: one photo (55 deg), which MediaPipe
+  over-reads; the yaw correction (fitted on the AFLW2000-3D dev photos, where MediaPipe
+  under-reads on average) moves it further. One photo cannot show a mean error.
 - Hips: on cam03 the right leg (the farther one) reads 5.9, the left (nearer the camera by
   13 cm, the one a side-view measurement would use) 10.5. Pose-lite's depth on this oblique
   view is the limit; the image-plane angle, image/world hybrids, a bone-length lift and a
@@ -407,9 +406,9 @@ defaults for that kind of input. Tolerances guarding these figures: `tests/test_
 Mean absolute error in degrees per band of true |yaw|. Photos are analysed as photos:
 independent, no self-calibration of the pose yaw, no off-axis correction (photos are often
 crops; AFLW's labels come from a weak-perspective fit, i.e. relative to the line of sight).
-Pitch and roll come from the face matrix in both columns. *Roll: AFLW2000-3D's roll is
-compared with its own sign, which agrees with ours on 7 of the 8 photos; its Euler order
-is not documented, so roll errors are indicative only.
+Pitch and roll come from the face matrix in both columns. The labels are decomposed in our
+Euler order (`rom_tracker/reference.py`). *Roll: AFLW2000-3D's labels are a 3D-model fit;
+roll errors are indicative only.
 
 {head}
 
