@@ -1,9 +1,11 @@
-"""Head yaw over the whole range: the face matrix near the front, the pose landmarks beyond.
+"""Head yaw: the (corrected) face-matrix yaw, and a pose-landmark yaw reported beside it.
 
 The face landmarker gives the best head rotation while it sees the face, but it errs more
 past about 45 degrees of yaw and loses the face at about 70. The pose landmarker still
 places the nose, eyes, mouth corners and ears of a head in profile. This module turns
-those into a yaw, maps it onto the face yaw of the same recording, and fuses the two.
+those into a yaw and can map it onto the face yaw of the same recording and fuse the two;
+by default it does not use it (measured untrustworthy on real photos, see below): the
+head yaw is then the face yaw alone.
 
 Pose yaw (image cue)
 --------------------
