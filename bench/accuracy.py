@@ -484,16 +484,20 @@ ground truth beyond "in profile".
 
 ## Data and limits
 
-- AFLW2000-3D dev photos: 8 real photos, yaw -38 ... +55 deg in our convention, one per
-  band above 45 deg; labels from a 3D model fit (a few degrees of label noise). Research use
-  only: not copied into this repository.
+- AFLW2000-3D: the 789 dev photos kept by the usual protocol (section "Head yaw and pitch
+  on the real dev sets") and the 8 photos of section 1; labels from a 3D model fit (a few
+  degrees of label noise, more at large yaw). Pointing'04: 8 people, nominal labels (the
+  eyes may do part of the turn). Research use only: not copied into this repository. The
+  maintainers keep other photos of both kinds aside: the cross-validated figures are the
+  ones to expect there.
 - BIWI: one frame; only a conversion check.
 - Pose2Sim: one trial, 100 frames, four oblique views; the reference is itself an estimate
   (two ways of computing hip flexion from it agree within 2-8 deg). No side view.
 - Renders: biased (above): coverage and direction only.
-- Profiles: two real side-view videos without a measured head angle; they show that a real
-  profile reads as a large turn, not how accurately.
-- The pose-landmark yaw's default gain ({DEFAULT_POSE_YAW_MODEL.gain}, used for photos, and
+- Profiles: two real side-view videos without a measured head angle; since issue 11 they
+  check that no head reading is made up without a face.
+- The pose-landmark yaw (written as `head_yaw_pose_deg`, not used for `head_yaw_deg` since
+  issue 11): its default gain ({DEFAULT_POSE_YAW_MODEL.gain}, used for photos, and
   live until enough frames with a trusted face yaw are seen) comes from self-calibration on
   the two real face videos with a visible pose (`d12`, `d13`); head anthropometry suggests
   about 1.5. Live, the model is then fitted on the frames seen so far

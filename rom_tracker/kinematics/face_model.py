@@ -21,7 +21,10 @@ and a fit to it over-reads AFLW2000-3D by 6-9 degrees at 30-60 degrees of yaw (s
 
 A model of the landmarker, not of the input: the same correction applies to photos,
 videos and the live view. ``analyze`` records :data:`FACE_MODEL_VERSION` in its JSON
-settings.
+settings. It is applied to the yaw as ``kinematics.table`` computes it, i.e. after the
+off-axis correction (videos) and relative to the neutral when one is asked for; both are
+near the identity for a head near the optical axis and a near-frontal neutral, the cases
+the table was fitted on (photos, no neutral).
 
 Confidence
 ----------
