@@ -78,7 +78,7 @@ def aflw_photos(data: Path, models: ModelPaths) -> list[PhotoRow]:
         rows.append(
             PhotoRow(
                 name=photo.name,
-                truth=(t.yaw_deg, t.pitch_deg, t.roll_deg_dataset),
+                truth=(t.yaw_deg, t.pitch_deg, t.roll_deg),
                 raw=tuple(float(raw[c][i]) for c in raw),  # type: ignore[arg-type]
                 ours=(
                     float(v["head_yaw_deg"][i]),

@@ -39,6 +39,7 @@ from rom_tracker.calibration import Calibration, default_calibration, load_calib
 from rom_tracker.capture import Frame, ImageSource, Source
 from rom_tracker.errors import NothingDetectedError, UsageError
 from rom_tracker.kinematics.conventions import CONVENTIONS_DOC
+from rom_tracker.kinematics.face_model import FACE_MODEL_VERSION
 from rom_tracker.kinematics.fusion import SOURCES
 from rom_tracker.kinematics.geometry import wrap_deg
 from rom_tracker.kinematics.neutral import NeutralSpec
@@ -110,9 +111,12 @@ class AnalyzeSettings:
         """These settings as the JSON summary records them (and batch compares them to skip
         an input already done): the fields, and for a calibration file the SHA-256 of its
         bytes, ``camera_sha256``, so an edited file counts as other settings. ``file``: the
-        :meth:`camera_file` already read (else it is read now)."""
+        :meth:`camera_file` already read (else it is read now). ``face_model``: the version
+        of the face-yaw correction and confidence tables (``kinematics.face_model``), so
+        outputs made with other tables count as other settings."""
         out = asdict(self)
         out["trunk_yaw_method"] = TRUNK_YAW_METHOD  # the rule, so older outputs count as other
+        out["face_model"] = FACE_MODEL_VERSION
         file = file or self.camera_file()
         if file is not None:
             out["camera_sha256"] = file.sha256
@@ -243,13 +247,13 @@ def _check_something_seen(source: Source, lm: Landmarks) -> None:
 
 
 def _check_head_read(source: Source, result: AngleResult) -> None:
-    """Past the face landmarker's reach the pose landmarks give the head yaw; with neither
-    (e.g. only a body from behind) there is nothing to measure."""
+    """The head yaw comes from the face landmarker; without a face (a head turned past
+    about 70 degrees, or seen from behind) there is nothing trustworthy to measure."""
     if not (result.values["head_confidence"] > 0).any():
         what_photo = "photo" if source.info.is_still else "video"
         raise NothingDetectedError(
             f"no head found in {what_photo} {source.info.label}",
-            "the face, or a head in profile (nose and an ear), must be visible",
+            "the face must be visible (turned less than about 70 degrees from the camera)",
         )
 
 

@@ -8,12 +8,20 @@ the measured level and say so.
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from rom_tracker import accuracy as acc
+from rom_tracker import headpose_dev as hd
+from rom_tracker.kinematics.face_model import (
+    EXPECTED_ERROR_DEG,
+    EXPECTED_ERROR_KNOTS,
+    YAW_CORRECTED,
+    correct_face_yaw,
+)
 from rom_tracker.models import resolve
 from rom_tracker.pipeline import ModelPaths
 
@@ -63,12 +71,14 @@ def test_head_yaw_on_real_photos(photos: list[acc.PhotoRow]) -> None:
 
 
 def test_head_yaw_beyond_45_on_real_photos(photos: list[acc.PhotoRow]) -> None:
-    """Target <= 7 deg for 45-70 NOT reached: the one photo there (55 deg) reads 62.7
-    (8.0 off), as raw MediaPipe. Guarded at the measured level: a regression fails."""
+    """Target <= 7 deg for 45-70 NOT reached: the one photo there (55 deg) is over-read
+    by MediaPipe (62.7) and the yaw correction, fitted where MediaPipe under-reads on
+    average, moves it to 65.4 (10.5 off). One photo; the dev-set bands below are what
+    matter. Guarded at the measured level: a regression fails."""
     far = [abs(r.ours[0] - r.truth[0]) for r in photos if 45 <= abs(r.truth[0]) < 70]
     print(f"45-70: {len(far)} photo(s), errors {np.round(far, 1).tolist()}")
     assert far
-    assert np.mean(far) <= 9.0
+    assert np.mean(far) <= 11.0
 
 
 def test_pitch_and_roll_signs_on_real_photos(photos: list[acc.PhotoRow]) -> None:
@@ -118,10 +128,12 @@ def test_pose2sim_hip_flexion_most_side_on_camera(data: Path, models: ModelPaths
             assert abs((c.view_est_deg - c.view_ref_deg + 180) % 360 - 180) <= 35.0
 
 
-def test_rendered_turn_to_90_has_a_confident_reading(tmp_path: Path, models: ModelPaths) -> None:
-    """Target: a head reading with confidence for >= 90 % of frames up to 85 deg. Renders
-    are biased (the pose model reads a rendered profile short of 90): coverage and
-    direction only."""
+def test_rendered_turn_reads_only_where_the_face_is_found(
+    tmp_path: Path, models: ModelPaths
+) -> None:
+    """Since issue 11: past the face landmarker's reach there is no reading (nan,
+    confidence 0), never a pose-landmark guess; where there is one it follows the turn.
+    Renders are biased: coverage and direction only."""
     assert models.face is not None
     video, truth = acc.render_head_turn(
         ROOT, tmp_path, models.face, 90.0, seconds=4.0, fps=15.0, size="480x360"
@@ -132,24 +144,105 @@ def test_rendered_turn_to_90_has_a_confident_reading(tmp_path: Path, models: Mod
     coverage = float(np.isfinite(reading[upto]).mean())
     raw = float(np.isfinite(turn.raw[upto]).mean())
     rho, agree = acc.monotonicity(turn, reading)
-    print(f"steps in the truth's direction: {agree:.0%}")
     bands = ", ".join(f"{b}: {c:.0%} of {n}" for b, n, c in acc.coverage_by_band(turn, reading))
     print(f"+-90 sweep, up to 85: coverage ours {coverage:.0%} raw {raw:.0%}; rho {rho:.3f}")
-    print(f"  by band: {bands}")
-    assert coverage >= 0.9
-    assert raw < 0.9  # the face landmarker alone does not get there
-    assert rho >= 0.93  # measured 0.96 (the rendered profile reads short of 90)
+    print(f"  by band: {bands}; steps in the truth's direction: {agree:.0%}")
+    np.testing.assert_array_equal(np.isfinite(reading), np.isfinite(turn.raw))
+    assert set(np.unique(turn.source)) <= {"face", ""}
+    assert 0.5 <= coverage < 0.9
+    assert rho >= 0.93
 
 
-def test_real_profile_views_read_near_90(data: Path, models: ModelPaths) -> None:
-    """Real side views (no face found): the pose-landmark yaw gives a reading wherever the
-    person is found, and it reads a profile as a large turn (measured median 78 deg)."""
+def test_real_profile_views_give_no_reading(data: Path, models: ModelPaths) -> None:
+    """Real side views (no face found): no head reading at all (the pose-landmark yaw read
+    them as about 78 deg, but on single real photos it erred by 23-68 deg)."""
     for p in acc.profile_views(data, models):
         print(
             f"{p.video}: {p.reading_frames}/{p.frames} frames with a reading (pose found in "
-            f"{p.pose_frames}, face in {p.face_frames}); |yaw| median {p.median_abs_yaw:.1f}, "
-            f"p10-p90 {p.p10_abs_yaw:.1f}-{p.p90_abs_yaw:.1f}; confidence {p.median_confidence:.2f}"
+            f"{p.pose_frames}, face in {p.face_frames})"
         )
-        assert p.reading_frames >= 0.95 * p.pose_frames
-        if p.video == "walking_side.mp4":  # 300 frames in profile; running_side has 33
-            assert 70.0 <= p.median_abs_yaw <= 100.0
+        assert p.pose_frames > 0.7 * p.frames  # walking_side: 308 of 401
+        assert p.reading_frames == p.face_frames <= 0.05 * p.frames
+
+
+# ------------------------------------------------------- issue 11: the two real dev sets
+
+
+@pytest.fixture(scope="module")
+def dev(data: Path, models: ModelPaths) -> tuple[hd.DevMeasure, hd.DevMeasure]:
+    aflw = hd.measure(hd.aflw_dev(data), models)
+    return aflw, hd.measure(hd.pointing04_dev(data), models, fit_on=aflw)
+
+
+def _show(name: str, bands: list[hd.Band]) -> None:
+    print(
+        name,
+        "  ".join(
+            f"{b.band[0]:g}-{b.band[1]:g}: {b.reading:.0%} {b.mae:.1f} ({b.under:+.1f})"
+            for b in bands
+        ),
+    )
+
+
+#: Cross-validated yaw mean error per band (0-30/30-45/45-60/60-75/75-90) as measured
+#: (docs/accuracy.md), and the share of photos with a reading. The issue-11 targets that
+#: are not met are guarded at the measured level (tolerance 0.5 deg, 2 points of coverage).
+AFLW_MAE = (2.3, 5.6, 4.8, 7.7, 10.1)
+AFLW_READING = (1.0, 0.97, 0.86, 0.51, 0.21)
+P04_MAE = (4.8, 8.0, 11.4, 18.4, 29.7)
+P04_READING = (1.0, 1.0, 1.0, 0.94, 0.73)
+
+
+def test_shipped_correction_is_the_fit_on_the_aflw_dev_photos(
+    dev: tuple[hd.DevMeasure, hd.DevMeasure],
+) -> None:
+    aflw, p04 = dev
+    refit = hd.fit_yaw_correction(aflw.raw[:, 0], aflw.dev.truth[:, 0])
+    print("refit", np.round(refit, 2), "shipped", YAW_CORRECTED)
+    np.testing.assert_allclose(refit, YAW_CORRECTED, atol=0.05)
+    expected = hd.expected_error([aflw, p04], EXPECTED_ERROR_KNOTS)
+    np.testing.assert_allclose(expected, EXPECTED_ERROR_DEG, atol=0.3)
+
+
+def test_analyze_reads_photos_as_the_corrected_face_yaw(
+    dev: tuple[hd.DevMeasure, hd.DevMeasure],
+) -> None:
+    """Ours = the corrected face-matrix yaw where a face is found, nan with confidence 0
+    elsewhere: no pose-landmark guess on any photo."""
+    for m in dev:
+        np.testing.assert_allclose(m.ours[:, 0], correct_face_yaw(m.raw[:, 0]), atol=1e-6)
+        np.testing.assert_allclose(m.ours[:, 1], m.raw[:, 1], atol=1e-6)  # pitch: raw
+        assert (m.confidence[np.isnan(m.ours[:, 0])] == 0).all()
+        assert (m.confidence[np.isfinite(m.ours[:, 0])] > 0).all()
+
+
+def test_head_yaw_per_band_cross_validated(dev: tuple[hd.DevMeasure, hd.DevMeasure]) -> None:
+    aflw, p04 = dev
+    for m, mae, reading in ((aflw, AFLW_MAE, AFLW_READING), (p04, P04_MAE, P04_READING)):
+        raw = hd.band_figures(m.dev.truth[:, 0], m.raw[:, 0])
+        cv = hd.band_figures(m.dev.truth[:, 0], m.cv_yaw)
+        _show(f"{m.dev.name} raw ", raw)
+        _show(f"{m.dev.name} ours", cv)
+        for b, r, want, cover in zip(cv, raw, mae, reading, strict=True):
+            assert b.mae <= want + 0.5, b
+            assert b.reading >= cover - 0.02, b
+            assert b.reading == r.reading  # a reading exactly where the face is found
+            assert b.wrong_side <= 0.005, b  # target met in every band
+        # better than raw MediaPipe from 30 degrees on (equal near the front, within 0.1)
+        assert all(b.mae <= r.mae + 0.1 for b, r in zip(cv, raw, strict=True))
+        assert sum(b.mae for b in cv[1:]) < sum(r.mae for r in raw[1:]) - 2.0
+
+
+def test_confidence_orders_the_error(dev: tuple[hd.DevMeasure, hd.DevMeasure]) -> None:
+    """Within each set, a lower confidence range has a mean error no smaller (within 0.5
+    degrees: AFLW2000-3D reads 3.7 at 0.7-0.9 and 3.6 at 0.5-0.7) and the lowest range
+    clearly more than the highest; at >= 0.9 the AFLW2000-3D readings are within 3
+    degrees on average."""
+    for m in dev:
+        rows = hd.confidence_figures(m.cv_yaw - m.dev.truth[:, 0], m.cv_confidence)
+        maes = [r.mae for r in rows if r.readings >= 10]
+        print(m.dev.name, [(r.low, r.readings, round(r.mae, 1)) for r in rows])
+        assert all(b >= a - 0.5 for a, b in pairwise(maes))
+        assert maes[-1] >= 2.0 * maes[0]
+    top = hd.confidence_figures(dev[0].cv_yaw - dev[0].dev.truth[:, 0], dev[0].cv_confidence)[0]
+    assert top.mae <= 3.0

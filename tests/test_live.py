@@ -16,6 +16,7 @@ import pytest
 
 from rom_tracker.capture import Frame, SourceInfo, open_source
 from rom_tracker.errors import InputError
+from rom_tracker.kinematics.face_model import correct_face_yaw, face_confidence
 from rom_tracker.kinematics.head import rotation_from_head_angles
 from rom_tracker.kinematics.table import AngleOptions, compute_angles
 from rom_tracker.live import LatestFrameReader, LiveProcessor, LiveResult, run_live
@@ -136,7 +137,7 @@ def test_results_carry_angles_landmarks_and_timing() -> None:
             "neck_rotation_deg",
             "trunk_yaw_deg",
         }
-        assert r.angles["head_yaw_deg"] == pytest.approx(r.index, abs=1e-3)
+        assert r.angles["head_yaw_deg"] == pytest.approx(correct_face_yaw(r.index), abs=1e-3)
         assert math.isnan(r.angles["neck_rotation_deg"])  # no pose: no trunk, no neck angle
         assert r.face_xyz is not None and r.face_xyz.shape == (478, 3)
         assert r.pose_xyz is None and r.pose_visibility is None
@@ -291,16 +292,17 @@ def test_results_say_where_the_head_yaw_came_from_and_how_sure_it_is() -> None:
     print("frame: (source, confidence):", got)
     by_source: dict[str, list[LiveResult]] = {}
     for r in results:
-        face_yaw, pose_yaw = HEAD_SCRIPT[r.index]
-        expected = {(True, False): "face", (True, True): "fused", (False, True): "pose"}
-        assert r.head_source == expected.get((face_yaw is not None, pose_yaw is not None), "")
+        face_yaw, _ = HEAD_SCRIPT[r.index]
+        # the head yaw is the face's alone: no face, no reading (the pose yaw is not used)
+        assert r.head_source == ("face" if face_yaw is not None else "")
         by_source.setdefault(r.head_source, []).append(r)
-    assert set(by_source) == {"face", "fused", "pose", ""}
-    assert all(r.head_confidence == 1.0 for r in by_source["face"])  # 10 deg: face alone
-    # at 65 deg the face alone is 0.5 sure; the pose landmarks add to it
-    assert all(0.5 < r.head_confidence < 1.0 for r in by_source["fused"])
-    assert all(0.0 < r.head_confidence < 0.5 for r in by_source["pose"])  # small head
-    assert all(math.isfinite(r.angles["head_yaw_deg"]) for r in by_source["pose"])
+        if face_yaw is not None:
+            want = float(face_confidence(correct_face_yaw(face_yaw)))
+            assert r.head_confidence == pytest.approx(want)
+    assert set(by_source) == {"face", ""}
+    assert all(
+        r.head_confidence == 1.0 for r in by_source["face"] if abs(r.angles["head_yaw_deg"]) < 10
+    )
     assert all(r.head_confidence == 0.0 for r in by_source[""])
     assert all(math.isnan(r.angles["head_yaw_deg"]) for r in by_source[""])
 

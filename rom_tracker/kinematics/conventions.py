@@ -163,9 +163,10 @@ _ROWS: tuple[AngleConvention, ...] = (
         "facing the camera (face normal along the camera's line of sight), or the neutral",
         "head turned to the subject's own left (face moves toward image right)",
         _SIGNED,
-        "head_yaw_face_deg near the front, head_yaw_pose_deg where the face is lost, "
-        "blended by confidence in between (rom_tracker/kinematics/fusion.py); "
-        "head_source says which, head_confidence how sure",
+        "head_yaw_face_deg corrected for the face landmarker's under-read (monotone table, "
+        "rom_tracker/kinematics/face_model.py, version in analyze's JSON settings); nan "
+        "where no face is seen (past about 70 deg); head_source says where it came from, "
+        "head_confidence how sure",
     ),
     AngleConvention(
         "head_pitch_deg",
@@ -213,10 +214,12 @@ _ROWS: tuple[AngleConvention, ...] = (
         "head_confidence",
         "1",
         "no head reading",
-        "more confidence in head_yaw_deg (1 = face matrix within 45 deg of the front)",
+        "more confidence in head_yaw_deg: about 5 / (mean error in deg) measured on real "
+        "photos at that yaw, at most 1",
         "[0, 1]",
-        "1 - (1 - face confidence)(1 - pose confidence) over the readings used "
-        "(rom_tracker/kinematics/fusion.py)",
+        "min(1, 5 / expected error at |head_yaw_deg|), the expected error tabled in "
+        "rom_tracker/kinematics/face_model.py (measured: docs/accuracy.md); 0 without a "
+        "reading",
     ),
     AngleConvention(
         "head_yaw_face_deg",
@@ -235,7 +238,8 @@ _ROWS: tuple[AngleConvention, ...] = (
         "pose image landmarks: atan2(gain * o + offset * s, s), s = left ear - right ear "
         "(7, 8), o = mean of nose (0), mid-eye (2, 5), mid-mouth (9, 10) - mid-ear, along "
         "image x in pixels; gain and offset fitted onto head_yaw_face_deg of the same "
-        "recording (videos), or 1.1 and 0 (photos); nan where the nose or both ears are unseen",
+        "recording (videos), or 1.1 and 0 (photos); nan where the nose or both ears are "
+        "unseen; reported only, not used in head_yaw_deg (not trustworthy on real photos)",
     ),
     *_leg_rows("left", 23, 25, 27),
     *_leg_rows("right", 24, 26, 28),

@@ -1,9 +1,11 @@
-"""Head yaw over the whole range: the face matrix near the front, the pose landmarks beyond.
+"""Head yaw: the (corrected) face-matrix yaw, and a pose-landmark yaw reported beside it.
 
 The face landmarker gives the best head rotation while it sees the face, but it errs more
 past about 45 degrees of yaw and loses the face at about 70. The pose landmarker still
 places the nose, eyes, mouth corners and ears of a head in profile. This module turns
-those into a yaw, maps it onto the face yaw of the same recording, and fuses the two.
+those into a yaw and can map it onto the face yaw of the same recording and fuse the two;
+by default it does not use it (measured untrustworthy on real photos, see below): the
+head yaw is then the face yaw alone.
 
 Pose yaw (image cue)
 --------------------
@@ -23,15 +25,21 @@ assumes an upright head and a level camera).
 
 Confidence and fusion
 ---------------------
-* face confidence: 1 up to ``|yaw| = 45`` degrees, falling linearly to 0.25 at 75
-  (the face model errs by 5-11 degrees at 35-55 degrees and loses the face at about 70);
-* pose confidence: the lower of the nose's and the better ear's visibility, times the
-  calibration's quality (1 / (1 + (rmse / 5 deg)^2); 0.5 for the default model), times a
-  size term (the head's radius ``hypot(gain * o, s)`` over 20 pixels, at most 1);
-* fused yaw = face yaw + w * wrap(pose yaw - face yaw), with
-  ``w = (1 - c_face) c_pose / (c_face + (1 - c_face) c_pose)``; a pose yaw more than 30
-  degrees from the face yaw is ignored as inconsistent;
-* ``head_confidence = 1 - (1 - c_face)(1 - c_pose)`` over the readings used;
+* face yaw: the face-matrix yaw corrected for the face landmarker's under-read, and its
+  confidence from the error measured on real photos at that yaw
+  (:mod:`rom_tracker.kinematics.face_model`);
+* by default (``use_pose=False``, what ``analyze``, ``record`` and the live view use) the
+  head yaw is the face yaw alone: where no face is seen it is NaN with confidence 0. The
+  pose cue was measured on real photos of turned heads (AFLW2000-3D, Pointing'04) and was
+  not trustworthy there (see ``docs/accuracy.md``); it is still computed and written as
+  ``head_yaw_pose_deg`` for inspection;
+* with ``use_pose=True`` (an option for experiments): pose confidence = the lower of the
+  nose's and the better ear's visibility, times the calibration's quality
+  (1 / (1 + (rmse / 5 deg)^2); 0.5 for the default model), times a size term (the head's
+  radius ``hypot(gain * o, s)`` over 20 pixels, at most 1); fused yaw = face yaw +
+  w * wrap(pose yaw - face yaw), with ``w = (1 - c_face) c_pose / (c_face + (1 - c_face)
+  c_pose)``; a pose yaw more than 30 degrees from the face yaw is ignored as inconsistent;
+  ``head_confidence = 1 - (1 - c_face)(1 - c_pose)`` over the readings used;
 * ``head_source``: ``face`` (w = 0), ``pose`` (no face), ``fused`` (both), or ``""``.
 
 Pure numpy.
@@ -45,6 +53,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import numpy.typing as npt
 
+from rom_tracker.kinematics.face_model import face_confidence
 from rom_tracker.kinematics.geometry import (
     Array,
     atan2_deg,
@@ -57,11 +66,8 @@ from rom_tracker.types import N_POSE_LANDMARKS
 
 NOSE, LEFT_EYE, RIGHT_EYE, LEFT_EAR, RIGHT_EAR, MOUTH_LEFT, MOUTH_RIGHT = 0, 2, 5, 7, 8, 9, 10
 
-#: Face yaw (degrees) up to which the face matrix is fully trusted and pose cues are fitted.
+#: Face yaw (degrees) up to which the pose cues are fitted onto the face yaw.
 FACE_TRUSTED_DEG = 45.0
-#: Face yaw at which the face confidence has fallen to its floor.
-FACE_EDGE_DEG = 75.0
-FACE_CONFIDENCE_FLOOR = 0.25
 #: A pose yaw further than this from the face yaw is ignored (degrees).
 MAX_DISAGREEMENT_DEG = 30.0
 #: Self-calibration needs this many frames, and this much spread of face yaw for the gain.
@@ -206,15 +212,6 @@ def calibrate_pose_yaw(
     return PoseYawModel(gain=gain, offset=offset, frames=n, rmse_deg=rmse)
 
 
-def face_confidence(face_yaw: npt.ArrayLike) -> Array:
-    """Confidence of face-matrix yaw readings (T,): see the module docstring; 0 where NaN."""
-    y = np.abs(np.asarray(face_yaw, dtype=np.float64))
-    slope = (1.0 - FACE_CONFIDENCE_FLOOR) / (FACE_EDGE_DEG - FACE_TRUSTED_DEG)
-    with np.errstate(invalid="ignore"):
-        c = np.clip(1.0 - slope * (y - FACE_TRUSTED_DEG), FACE_CONFIDENCE_FLOOR, 1.0)
-    return np.where(np.isfinite(y), c, 0.0)
-
-
 def pose_confidence(cues: PoseYawCues, model: PoseYawModel) -> Array:
     """Confidence of pose yaw readings (T,): see the module docstring; 0 where unseen."""
     radius = np.sqrt((model.gain * cues.offset) ** 2 + cues.span**2)  # pixels (np.hypot is slow)
@@ -289,6 +286,7 @@ def head_yaw_full_range(
     model: PoseYawModel = DEFAULT_POSE_YAW_MODEL,
     ray_yaw_deg: npt.ArrayLike | None = None,
     neutral_frames: npt.ArrayLike | None = None,
+    use_pose: bool = False,
 ) -> HeadYaw:
     """Face yaw (T,) and pose cues -> :class:`HeadYaw`.
 
@@ -300,6 +298,8 @@ def head_yaw_full_range(
     ``neutral_frames``: (T,) bool, the neutral capture the face yaw is relative to; an
     uncalibrated pose yaw is made relative to it too (its median there is subtracted; a
     calibrated one already is, through the fitted offset).
+    ``use_pose``: let the pose yaw take part (see the module docstring); off by default,
+    when the pose yaw is only reported.
     """
     face = np.asarray(face_yaw, dtype=np.float64)
     ray_yaw = 0.0 if ray_yaw_deg is None else np.asarray(ray_yaw_deg, dtype=np.float64)
@@ -313,7 +313,8 @@ def head_yaw_full_range(
         at_neutral = at_neutral[np.isfinite(at_neutral)]
         if at_neutral.size:
             pose = wrap_deg(pose - float(np.median(at_neutral)))
-    return fuse_head_yaw(face, pose, pose_confidence(cues, model), model)
+    conf = pose_confidence(cues, model) if use_pose else np.zeros(face.shape)
+    return fuse_head_yaw(face, pose, conf, model)
 
 
 __all__ = [

@@ -27,6 +27,7 @@ import numpy.typing as npt
 
 from rom_tracker.kinematics.body import P, image_angles, world_angles_from_points, world_points
 from rom_tracker.kinematics.camera import Intrinsics, off_axis_correction, ray_yaw_deg
+from rom_tracker.kinematics.face_model import correct_face_yaw
 from rom_tracker.kinematics.fusion import (
     DEFAULT_POSE_YAW_MODEL,
     PoseYawModel,
@@ -106,6 +107,10 @@ class AngleOptions:
     * ``pose_yaw_model``: the pose-yaw model when not calibrating (live: the one fitted on
       the frames seen so far, ``rom.streaming.PoseYawCalibrator``); with calibration, the
       fallback when a recording has too few frames to fit.
+    * ``correct_face_yaw``: correct the face-matrix yaw for the face landmarker's
+      under-read (``kinematics.face_model``, version ``FACE_MODEL_VERSION``); False: raw.
+    * ``use_pose_yaw``: let the pose-landmark yaw fill in and blend with the face yaw
+      (``kinematics.fusion``); off by default: not trustworthy on real photos.
     * ``visibility_min``: pose landmarks less visible than this are not seen.
     * ``details``: also the columns of ``HEAD_DETAIL`` and ``HIP_DETAIL``.
     """
@@ -114,6 +119,8 @@ class AngleOptions:
     neutral: NeutralSpec | None = None
     calibrate_pose_yaw: bool = False
     pose_yaw_model: PoseYawModel = DEFAULT_POSE_YAW_MODEL
+    correct_face_yaw: bool = True
+    use_pose_yaw: bool = False
     visibility_min: float = VISIBILITY_MIN
     details: bool = False
 
@@ -216,13 +223,17 @@ def _compute_angles(
             neutral_count = neutral.count
         cues = pose_yaw_cues(lm.pose.image_xyz, lm.pose.visibility, size)
         ray = ray_yaw_deg(camera, cues.nose_x) if camera is not None else None
+        face_yaw = face["head_yaw_deg"]
+        if opts.correct_face_yaw:
+            face_yaw = correct_face_yaw(face_yaw)
         fused = head_yaw_full_range(
-            face["head_yaw_deg"],
+            face_yaw,
             cues,
             calibrate=opts.calibrate_pose_yaw,
             model=opts.pose_yaw_model,
             ray_yaw_deg=ray,
             neutral_frames=None if neutral is None else neutral.frames,
+            use_pose=opts.use_pose_yaw,
         )
         model, source = fused.model, fused.source
         trunk = plausible_trunk_yaw(values["trunk_yaw_deg"], face["head_yaw_deg"], fused.yaw_deg)

@@ -1,9 +1,10 @@
 """How sure the head reading is, in plain words, for the live view. Qt-free.
 
-The head yaw comes from the face landmarker's matrix near the front and from the pose
-landmarks (nose, eyes, ears) where the face is out of view, fused by confidence
-(:mod:`rom_tracker.kinematics.fusion`). The live view says which under the big number
-and greys the number out when the reading is less than :data:`DIM_BELOW` sure.
+The head yaw comes from the face landmarker's matrix, corrected for its under-read
+(:mod:`rom_tracker.kinematics.face_model`); where no face is seen there is no reading (the
+pose-landmark yaw only takes part when asked for, :mod:`rom_tracker.kinematics.fusion`).
+The live view says where the reading comes from under the big number and greys the number
+out when the reading is less than :data:`DIM_BELOW` sure.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-#: A reading less sure than this is shown greyed out.
+#: A reading less sure than this is shown greyed out. ``head_confidence`` is 5 degrees over
+#: the mean error measured at that yaw on real photos (``kinematics.face_model``), so 0.5
+#: greys out readings expected to err by more than about 10 degrees on average: measured
+#: per confidence range in docs/accuracy.md ("confidence").
 DIM_BELOW = 0.5
 #: Confidence shown as a number only below this (a face reading near the front is 1.0).
 SHOW_CONFIDENCE_BELOW = 0.95

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from rom_tracker.kinematics.fusion import (
     DEFAULT_POSE_YAW_MODEL,
-    FACE_TRUSTED_DEG,
     MAX_DISAGREEMENT_DEG,
     PoseYawCues,
     PoseYawModel,
@@ -80,11 +79,6 @@ def test_self_calibration_falls_back(head_model: SimpleNamespace) -> None:
     assert pose_yaw(cues(head_model, truth), still)[0] == pytest.approx(8.0, abs=0.5)
 
 
-def test_face_confidence() -> None:
-    got = face_confidence([0.0, -FACE_TRUSTED_DEG, 60.0, 75.0, 89.0, np.nan])
-    np.testing.assert_allclose(got, [1.0, 1.0, 0.625, 0.25, 0.25, 0.0])
-
-
 def test_fusion_rules() -> None:
     face = np.array([10.0, 60.0, np.nan, 60.0, np.nan, 20.0])
     pose = np.array([12.0, 66.0, 80.0, 10.0, np.nan, np.nan])
@@ -92,7 +86,7 @@ def test_fusion_rules() -> None:
     out = fuse_head_yaw(face, pose, conf)
     assert list(out.source) == ["face", "fused", "pose", "face", "", "face"]
     assert out.yaw_deg[0] == 10.0  # trusted face: the pose does not move it
-    cf = 0.625
+    cf = float(face_confidence(60.0))
     w = (1 - cf) * 0.8 / (cf + (1 - cf) * 0.8)
     assert out.yaw_deg[1] == pytest.approx(60.0 + 6.0 * w)
     assert out.confidence[1] == pytest.approx(1 - (1 - cf) * (1 - 0.8))
@@ -105,9 +99,11 @@ def test_fusion_rules() -> None:
 
 
 def test_fusion_wraps_across_180() -> None:
-    # 20 degrees apart across the wrap; the face at 170 has the floor confidence 0.25
+    # 20 degrees apart across the wrap; the face at 170 has the floor confidence
     out = fuse_head_yaw(np.array([170.0]), np.array([-170.0]), np.array([1.0]))
-    assert out.source[0] == "fused" and out.yaw_deg[0] == pytest.approx(-175.0)
+    cf = float(face_confidence(170.0))
+    w = (1 - cf) / (cf + (1 - cf))
+    assert out.source[0] == "fused" and out.yaw_deg[0] == pytest.approx(170.0 + 20.0 * w - 360.0)
     out = fuse_head_yaw(np.array([74.0]), np.array([80.0]), np.array([1.0]))
     assert 74.0 < out.yaw_deg[0] < 80.0
 
@@ -118,11 +114,20 @@ def test_full_range_turn_is_continuous_and_monotonic(head_model: SimpleNamespace
     rng = np.random.default_rng(3)
     truth = np.linspace(0.0, 90.0, 181)
     face = np.where(truth <= 70.0, truth + rng.normal(0, 0.5, truth.size), np.nan)
-    out = head_yaw_full_range(face, cues(head_model, truth))
+    out = head_yaw_full_range(face, cues(head_model, truth), use_pose=True)
     assert np.isfinite(out.yaw_deg).all() and (out.confidence > 0).all()
     assert set(out.source) == {"face", "fused", "pose"}
     assert np.max(np.abs(np.diff(out.yaw_deg))) < 3.0
     np.testing.assert_allclose(out.yaw_deg, truth, atol=4.0)
+
+
+def test_by_default_the_pose_yaw_is_reported_but_not_used(head_model: SimpleNamespace) -> None:
+    """Where no face is seen there is no reading (NaN, confidence 0), never a pose guess."""
+    truth = np.array([10.0, 80.0])
+    out = head_yaw_full_range(np.array([10.0, np.nan]), cues(head_model, truth))
+    assert list(out.source) == ["face", ""]
+    assert out.yaw_deg[0] == 10.0 and np.isnan(out.yaw_deg[1])
+    assert out.confidence[1] == 0.0 and np.isfinite(out.pose_yaw_deg).all()
 
 
 @settings(max_examples=50, deadline=None)
@@ -142,7 +147,9 @@ def test_mirrored_image_negates_pose_yaw(yaw: float, head_model: SimpleNamespace
 def test_uncalibrated_pose_yaw_is_made_relative_to_the_neutral(head_model: SimpleNamespace) -> None:
     truth = np.array([0.0, 0.0, 30.0])
     neutral = np.array([True, True, False])
-    out = head_yaw_full_range(np.full(3, np.nan), cues(head_model, truth), neutral_frames=neutral)
+    out = head_yaw_full_range(
+        np.full(3, np.nan), cues(head_model, truth), neutral_frames=neutral, use_pose=True
+    )
     assert out.model == DEFAULT_POSE_YAW_MODEL
     assert out.yaw_deg[0] == pytest.approx(0.0, abs=1e-9)
     assert out.yaw_deg[2] > 20.0

@@ -15,6 +15,7 @@ from rom_tracker.kinematics.camera import (
     project,
     ray_yaw_deg,
 )
+from rom_tracker.kinematics.face_model import correct_face_yaw, face_confidence
 from rom_tracker.kinematics.head import rotation_from_head_angles
 from rom_tracker.kinematics.neutral import NeutralSpec
 from rom_tracker.kinematics.table import (
@@ -73,7 +74,10 @@ def test_groups_and_columns() -> None:
 def test_head_yaw_continues_where_the_face_is_lost(head_model: SimpleNamespace) -> None:
     yaw = np.concatenate([np.linspace(-40, 40, 60), np.linspace(40, 88, 30)])
     lm = landmarks(head_model, yaw, np.abs(yaw) <= 70)
-    result = compute_angles(lm, "head", AngleOptions(calibrate_pose_yaw=True, details=True))
+    options = AngleOptions(
+        calibrate_pose_yaw=True, details=True, correct_face_yaw=False, use_pose_yaw=True
+    )
+    result = compute_angles(lm, "head", options)
     v = result.values
     assert list(v) == list(HEAD_GROUP + HEAD_DETAIL)
     assert result.pose_yaw_model.calibrated
@@ -87,12 +91,28 @@ def test_head_yaw_continues_where_the_face_is_lost(head_model: SimpleNamespace) 
     assert ((v["head_confidence"] > 0) & (v["head_confidence"] <= 1)).all()
 
 
+def test_defaults_correct_the_face_yaw_and_leave_no_reading_without_a_face(
+    head_model: SimpleNamespace,
+) -> None:
+    yaw = np.array([0.0, 20.0, -40.0, 80.0])
+    lm = landmarks(head_model, yaw, np.abs(yaw) <= 70)
+    result = compute_angles(lm, "head", AngleOptions(details=True))
+    v = result.values
+    np.testing.assert_allclose(v["head_yaw_deg"][:3], correct_face_yaw(yaw[:3]), atol=1e-6)
+    np.testing.assert_allclose(v["head_yaw_face_deg"][:3], yaw[:3], atol=1e-6)  # raw
+    assert np.isnan(v["head_yaw_deg"][3]) and v["head_confidence"][3] == 0.0
+    assert np.isfinite(v["head_yaw_pose_deg"][3])  # reported, not used
+    assert list(result.head_source) == ["face", "face", "face", ""]
+    np.testing.assert_allclose(v["head_confidence"][:3], face_confidence(v["head_yaw_deg"][:3]))
+
+
 def test_camera_option_removes_the_off_axis_turn(head_model: SimpleNamespace) -> None:
     yaw = np.zeros(20)
     lm = landmarks(head_model, yaw, np.ones(20, dtype=bool), shift_cm=20.0)
     raw = compute_angles(lm, "head").values["head_yaw_deg"]
     cam = Intrinsics.from_fov(640, 480, 65.0)
-    fixed = compute_angles(lm, "head", AngleOptions(camera=cam)).values["head_yaw_deg"]
+    options = AngleOptions(camera=cam, correct_face_yaw=False)
+    fixed = compute_angles(lm, "head", options).values["head_yaw_deg"]
     np.testing.assert_allclose(raw, 0.0, atol=1e-5)
     # frontal-looking right of the axis: turned toward the camera, by the true ray angle
     # less the share MediaPipe already removed
@@ -107,7 +127,8 @@ def test_camera_option_removes_the_off_axis_turn(head_model: SimpleNamespace) ->
 def test_neutral_option(head_model: SimpleNamespace) -> None:
     yaw = np.concatenate([np.full(30, 8.0), np.linspace(8.0, 50.0, 30)])
     lm = landmarks(head_model, yaw, np.ones(60, dtype=bool))
-    result = compute_angles(lm, "head", AngleOptions(neutral=NeutralSpec("first", 0.5)))
+    options = AngleOptions(neutral=NeutralSpec("first", 0.5), correct_face_yaw=False)
+    result = compute_angles(lm, "head", options)
     v = result.values
     assert result.neutral_frames == 16  # t <= 0.5 s at 30 fps
     np.testing.assert_allclose(v["head_yaw_deg"][:30], 0.0, atol=1e-5)
@@ -119,7 +140,9 @@ def test_one_frame_call_for_live_display(head_model: SimpleNamespace) -> None:
     table = angle_table(lm, "all")
     assert list(table) == list(columns_for("all"))
     assert all(v.dtype == np.float64 and v.shape == (1,) for v in table.values())
-    assert 60.0 < table["head_yaw_deg"][0] < 100.0  # default pose-yaw model, uncalibrated
+    assert np.isnan(table["head_yaw_deg"][0])  # no face: no reading (the pose yaw is not used)
+    lm = landmarks(head_model, np.array([30.0]), np.array([True]))
+    assert angle_table(lm, "all")["head_yaw_deg"][0] == pytest.approx(correct_face_yaw(30.0))
 
 
 def test_hip_only_has_no_head_columns(head_model: SimpleNamespace) -> None:
@@ -130,7 +153,10 @@ def test_hip_only_has_no_head_columns(head_model: SimpleNamespace) -> None:
 
 @pytest.mark.parametrize(
     "options",
-    [AngleOptions(details=True), AngleOptions(camera=Intrinsics.from_fov(640, 480, 65.0))],
+    [
+        AngleOptions(details=True, use_pose_yaw=True),
+        AngleOptions(camera=Intrinsics.from_fov(640, 480, 65.0), use_pose_yaw=True),
+    ],
     ids=["default", "camera"],
 )
 def test_long_inputs_by_chunks_give_the_same_table(

@@ -15,6 +15,7 @@ import pytest
 from ui_streams import FPS, Actor, face_output, fake_result, pose_output
 
 from rom_tracker.capture import Frame
+from rom_tracker.kinematics.face_model import correct_face_yaw
 from rom_tracker.store import Store
 
 pytestmark = pytest.mark.gui
@@ -128,8 +129,10 @@ def test_live_feed_on_worker_threads_reaches_the_plot(qtbot, store: Store, setti
     qtbot.waitUntil(lambda: window.results_seen >= 20, timeout=5000)
     window.live.plot.refresh()
     _, y = window.live.plot.curves[0].getData()
-    assert len(y) >= 10 and np.nanmedian(y) == pytest.approx(20.0, abs=0.5)
-    assert window.live.gauge.ranges["left"].current_deg == pytest.approx(20.0, abs=0.5)
+    assert len(y) >= 10 and np.nanmedian(y) == pytest.approx(correct_face_yaw(20.0), abs=0.5)
+    assert window.live.gauge.ranges["left"].current_deg == pytest.approx(
+        correct_face_yaw(20.0), abs=0.5
+    )
     camera = window.bridge.factory.cameras[-1]
     window.close()
     assert camera.released.wait(3.0)  # the camera was released on close
@@ -178,7 +181,9 @@ def test_video_end_offers_play_again_and_keeps_what_was_measured(
     assert "camera" not in text.lower() and "stopped" not in text
     first = window.results_seen
     assert first >= 10
-    assert window.live.gauge.ranges["left"].current_deg == pytest.approx(20.0, abs=0.5)
+    assert window.live.gauge.ranges["left"].current_deg == pytest.approx(
+        correct_face_yaw(20.0), abs=0.5
+    )
 
     factory.yaw, factory.frames = 35.0, 10_000  # the same video, the person turns further
     qtbot.wait(600)  # a pause before Play again: it must show as a gap
@@ -187,10 +192,13 @@ def test_video_end_offers_play_again_and_keeps_what_was_measured(
     assert not window.banner.isVisible()
     qtbot.waitUntil(lambda: window.results_seen >= first + 30, timeout=5000)
     # the gauge follows the new pass at once (its times go on from the first pass)
-    assert window.live.gauge.ranges["left"].current_deg == pytest.approx(35.0, abs=0.5)
+    assert window.live.gauge.ranges["left"].current_deg == pytest.approx(
+        correct_face_yaw(35.0), abs=0.5
+    )
     window.live.plot.refresh()
     x, y = window.live.plot.curves[0].getData()
-    old, new = np.abs(y - 20.0) < 0.5, np.abs(y - 35.0) < 0.5
+    old = np.abs(y - correct_face_yaw(20.0)) < 0.5
+    new = np.abs(y - correct_face_yaw(35.0)) < 0.5
     assert old.sum() >= 10 and new.sum() >= 20  # the first pass is still on the plot
     last_old, first_new = np.flatnonzero(old)[-1], np.flatnonzero(new)[0]
     assert np.isnan(y[last_old:first_new]).any()  # with a gap between the two passes
