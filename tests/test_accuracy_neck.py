@@ -46,7 +46,8 @@ def test_still_body_neck_equals_head_on_pointing04(photos: an.StillPhotos) -> No
     ours = an.band_gaps(truth, photos.neck - photos.head_yaw)
     _show("raw ", raw)
     _show("ours", ours)
-    assert sum(g.photos for g in ours) >= 190  # a head yaw on nearly every photo
+    # a head yaw where the face landmarker finds the face (no pose-landmark guess without it)
+    assert sum(g.photos for g in ours) >= 180
     assert all(g.median <= 2.0 for g in ours)
     assert raw[-1].median > 10.0  # the leak this guards against is still there in the raw
     # a minority of false trunk turns remains where the head is turned far (doc: <= ~30 %)
