@@ -309,10 +309,27 @@ def main() -> None:
 
 
 def neck_rotation_section(data: Path, models: ModelPaths) -> str:
-    """Neck rotation vs head yaw with the body still (issue 11, part 1): the trunk-yaw
-    work fills this in; until then the section says it is not measured here."""
+    """Neck rotation vs head yaw with the body still (issue 11, part 1): measured by
+    ``bench/neck_rotation.py`` (about 8 minutes), which writes ``docs/accuracy_neck.md``;
+    this section quotes that document's Pointing'04 table."""
     del data, models
-    return "Not measured by this version of the benchmark (issue 11, part 1: trunk yaw)."
+    neck_doc = ROOT / "docs" / "accuracy_neck.md"
+    lines = neck_doc.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| \\|neck - head\\|"))
+    table = lines[start : start + 2]  # header and rule
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        if ("median" in line or "share > 5" in line or "photos with" in line) and (
+            "head pull" not in line and "tilt 0" not in line
+        ):
+            table.append(line)
+    return (
+        "Measured by `bench/neck_rotation.py`, which writes [accuracy_neck.md](accuracy_neck.md)"
+        " (method, rendered holds, whole-body turns, what was tried). With the body still,"
+        " neck rotation should equal head yaw; on the Pointing'04 photos (each its own input),"
+        " |neck - head| in degrees per band of |pan|:\n\n" + "\n".join(table) + "\n"
+    )
 
 
 #: Where the generated sections go in the document (replaced after formatting).
