@@ -25,6 +25,7 @@ from pathlib import Path
 import _common  # bench/ is on sys.path when a script here is run
 import accuracy_headpose
 import numpy as np
+import pose_cue_recordings
 
 from rom_tracker import accuracy as acc
 from rom_tracker.kinematics.camera import DEFAULT_HFOV_DEG, MEDIAPIPE_PERSPECTIVE_SHARE
@@ -251,6 +252,8 @@ def main() -> None:
     print(_common.machine())
     headpose = accuracy_headpose.section(accuracy_headpose.run(DATA, models))
     print("\n## Head pose on the dev sets\n" + headpose)
+    pose_cue = pose_cue_recordings.section(DATA, models)
+    print("\n## Beyond the face in a recording\n" + pose_cue)
     neck = neck_rotation_section(DATA, models)
     rows = acc.aflw_photos(DATA, models)
     bands = acc.band_errors(rows)
@@ -302,6 +305,7 @@ def main() -> None:
                 head, bands, off, off_text, hips, best, best_rmse, renders, profiles, rows, turns
             )
             .replace(HEADPOSE_HOOK, headpose)
+            .replace(POSE_CUE_HOOK, pose_cue)
             .replace(NECK_HOOK, neck),
             encoding="utf-8",
         )
@@ -335,6 +339,7 @@ def neck_rotation_section(data: Path, models: ModelPaths) -> str:
 #: Where the generated sections go in the document (replaced after formatting).
 HEADPOSE_HOOK = "<!-- headpose section -->"
 NECK_HOOK = "<!-- neck rotation section -->"
+POSE_CUE_HOOK = "<!-- pose cue section -->"
 
 
 def document(  # noqa: PLR0917 (one call site, every part of the report)
@@ -413,6 +418,10 @@ defaults for that kind of input. Tolerances guarding these figures: `tests/test_
 ## Head yaw and pitch on the real dev sets (issue 11)
 
 {HEADPOSE_HOOK}
+
+## Beyond the face in a recording: the calibrated pose cue (issue 11)
+
+{POSE_CUE_HOOK}
 
 ## Neck rotation with the body still (issue 11)
 

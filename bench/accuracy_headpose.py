@@ -264,7 +264,8 @@ on AFLW2000-3D and a larger one on Pointing'04.
   instead of 0.5: 20 more AFLW2000-3D readings past 45 degrees with 5.8 degrees of mean
   error, but 22 more Pointing'04 readings with 30 degrees. (d) The pose-landmark yaw
   (ears, eyes, nose) as a fallback: 23-68 degrees of mean error on single photos at
-  confidence 0.45-0.8 (issue 11). None is trustworthy where the face landmarker gives up,
+  confidence 0.45-0.8 (issue 11); calibrated on a recording's own frames, see "Beyond the
+  face in a recording" below. None is trustworthy where the face landmarker gives up,
   so there the reading is `nan` with confidence 0 (photos, videos, record and live
   alike); (a)-(c) were measured during development on the same dev photos and are not
   rerun by this benchmark.

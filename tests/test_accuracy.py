@@ -246,3 +246,28 @@ def test_confidence_orders_the_error(dev: tuple[hd.DevMeasure, hd.DevMeasure]) -
         assert maes[-1] >= 2.0 * maes[0]
     top = hd.confidence_figures(dev[0].cv_yaw - dev[0].dev.truth[:, 0], dev[0].cv_confidence)[0]
     assert top.mae <= 3.0
+
+
+def test_pose_cue_beyond_the_face_in_a_recording(data: Path, models: ModelPaths) -> None:
+    """docs/accuracy.md, "Beyond the face in a recording": each Pointing'04 series as a
+    recording, the pose cue calibrated on its own photos where the face yaw is trusted.
+    Guards the figures behind the decision not to use it: it never reads on the wrong side
+    but errs far beyond the 9 / 12 degrees needed at 60-75 / 75-90 (measured 14.3 / 21.1
+    with the calibration on face yaw <= 30, 19.2 / 27.0 on <= 45), and a calibration-rmse
+    gate chosen leaving the person out does not bring it there (16.3 / 22.3). If the cue
+    improves enough to fail this, revisit the decision."""
+    photos = hd.pointing04_series(data, models)
+    for trusted, mid, far in ((30.0, 14.3, 21.1), (45.0, 19.2, 27.0)):
+        r = hd.pose_cue_recordings(photos, trusted)
+        bands = hd.pose_cue_bands(r)
+        print(trusted, [(b.band, round(b.pose_mae, 1), round(b.added, 2)) for b in bands])
+        assert [b.photos for b in bands] == [32, 32, 64]
+        assert all(b.pose_wrong == 0.0 for b in bands)
+        assert bands[1].pose_mae == pytest.approx(mid, abs=2.0)
+        assert bands[2].pose_mae == pytest.approx(far, abs=2.0)
+        assert bands[2].added == pytest.approx(17 / 64, abs=0.05)
+    narrow = hd.pose_cue_recordings(photos, 30.0)
+    gated = hd.pose_cue_bands(narrow, hd.lopo_rmse_gate(narrow, (2.0, 3.0, 4.0, 5.0, 6.0)))
+    print("gated", [(b.band, round(b.pose_mae, 1)) for b in gated])
+    assert gated[1].pose_mae > 12.0
+    assert gated[2].pose_mae > 17.0
