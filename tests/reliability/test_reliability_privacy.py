@@ -234,8 +234,15 @@ def test_only_the_model_module_opens_urls() -> None:
 # ---------------------------------------------------------------- frames are never stored
 
 
+#: The one module that may encode frames: annotate's output and the opt-in ``record
+#: --keep-video`` / "Keep the video" copy, both written only where the user asks
+#: (tests/annotate/test_keep_video.py::test_no_video_kept_by_default).
+VIDEO_WRITER = "rom_tracker/annotate/video_out.py"
+
+
 def test_no_module_writes_images_or_video() -> None:
-    """No code path encodes a frame: nothing can store a picture of the person."""
+    """No code path but the opt-in video writer encodes a frame: nothing else can store a
+    picture of the person."""
     writers = re.compile(r"\b(imwrite|imencode|VideoWriter|savefig|Image\.save|QImage.*save)\b")
     found = [
         f"{path.relative_to(ROOT)}:{i}"
@@ -243,7 +250,8 @@ def test_no_module_writes_images_or_video() -> None:
         for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if writers.search(line) and not line.lstrip().startswith("#")
     ]
-    assert found == []
+    assert [f for f in found if not f.startswith(VIDEO_WRITER + ":")] == []
+    assert found, f"{VIDEO_WRITER} no longer writes video: update this test"
 
 
 @pytest.mark.real
