@@ -33,6 +33,7 @@ COMMANDS = (
     "sessions",
     "progress",
     "compare",
+    "posture",
     "export",
     "import",
     "gui",
