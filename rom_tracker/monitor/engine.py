@@ -149,6 +149,9 @@ class PostureEngine:
         self.error: BaseException | None = None
         self.released = threading.Event()
         self.released.set()
+        #: held while the worker updates ``monitor``: hold it to change the monitor from
+        #: another thread (dismiss an offer, a Micro Pause taken, calibrate)
+        self.lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -215,7 +218,9 @@ class PostureEngine:
             face = face_fn(rgb, t)
             pose = pose_fn(rgb, t)
             pitch, ratio = measure(face, pose, (rgb.shape[1], rgb.shape[0]))
-            state = self.monitor.update(t, pitch, ratio)
-            self.sampler.observe(t, pitch, ratio, state.status, busy=self.monitor.changing)
+            with self.lock:
+                state = self.monitor.update(t, pitch, ratio)
+                busy = self.monitor.changing
+            self.sampler.observe(t, pitch, ratio, state.status, busy=busy)
             if self.on_sample is not None:
                 self.on_sample(Sample(t, self.wall_clock(t), pitch, ratio, state))

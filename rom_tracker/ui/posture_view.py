@@ -11,6 +11,7 @@ from dataclasses import asdict, replace
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -88,6 +89,16 @@ class PostureView(QWidget):
         self.minutes.setValue(minutes)
         self.minutes.valueChanged.connect(self._set_minutes)
 
+        self.autostart = QCheckBox("Start with the posture monitor (in the tray)")
+        self.autostart.setToolTip(
+            "rom-tracker gui then starts in the system tray with the light posture monitor, "
+            "as `rom-tracker gui --posture` does"
+        )
+        self.autostart.setChecked(settings.value("posture/autostart", "false") == "true")
+        self.autostart.toggled.connect(
+            lambda on: settings.setValue("posture/autostart", "true" if on else "false")
+        )
+
         self.offer = QFrame()
         self.offer.setObjectName("offer")
         ol = QHBoxLayout(self.offer)
@@ -125,7 +136,8 @@ class PostureView(QWidget):
             1,
             2,
         )
-        grid.setRowStretch(7, 1)
+        grid.addWidget(self.autostart, 7, 0, 1, 2)
+        grid.setRowStretch(8, 1)
         box.setFixedWidth(420)
         body = QHBoxLayout()
         body.addWidget(self.video, 1)
