@@ -26,6 +26,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
+def _min(v: float) -> str:
+    return f"{v:.0f}" if v >= 10 or v == 0 else f"{v:.1f}"
+
+
 def _pct(v: float) -> str:
     return f"{100 * v:.0f}%" if math.isfinite(v) else "-"
 
@@ -49,11 +53,11 @@ def run(args: argparse.Namespace) -> int:
     rows = [
         (
             d.day,
-            f"{d.monitored_min:.0f}",
-            f"{d.sitting_min:.0f}",
+            _min(d.monitored_min),
+            _min(d.sitting_min),
             _pct(d.good_share),
-            f"{d.head_down_min:.0f}",
-            f"{d.head_forward_min:.0f}",
+            _min(d.head_down_min),
+            _min(d.head_forward_min),
             d.breaks,
             d.micro_pauses,
         )

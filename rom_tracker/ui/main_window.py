@@ -256,11 +256,18 @@ class MainWindow(QMainWindow):
         companion.micro_pause.connect(self._micro_pause_from_tray)
         companion.quit_requested.connect(self.quit_app)
         companion.changed.connect(self._refresh_history)
+        companion.updated.connect(self._show_background)
+
+    def _show_background(self) -> None:
+        c = self.companion
+        if c is not None and not self.bridge.running and self.isVisible():
+            self.posture.show_background(c.monitor.state, c.tray.status.text)
 
     def monitor_has_camera(self) -> None:
         """Shown from the tray while the monitor runs: the window's feed is not started."""
+        where = " (it runs in the tray)" if self.companion and self.companion.tray.available else ""
         self._banner(
-            "The posture monitor is using the camera (it runs in the tray).",
+            f"The posture monitor is using the camera{where}. The live views need it too.",
             "Use the camera here",
         )
         self.statusBar().showMessage("Posture monitor running", 0)

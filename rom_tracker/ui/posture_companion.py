@@ -65,7 +65,8 @@ class PostureCompanion(QObject):
     open_app = Signal()
     micro_pause = Signal()
     quit_requested = Signal()
-    changed = Signal()
+    changed = Signal()  # minutes were stored
+    updated = Signal()  # the state or the tray's status changed
     _sample = Signal(object)
     _error = Signal(str)
 
@@ -232,3 +233,4 @@ class PostureCompanion(QObject):
             camera_off=self.model.paused_until == math.inf,
             offer=st.offer_break,
         )
+        self.updated.emit()

@@ -36,6 +36,7 @@ from rom_tracker.ui.posture import (
     Baseline,
     PostureMonitor,
     PostureSettings,
+    PostureState,
     posture_metrics,
 )
 from rom_tracker.ui.widgets import VideoView, fmt_deg
@@ -189,8 +190,14 @@ class PostureView(QWidget):
             )
         self._show()
 
-    def _show(self) -> None:
-        st = self.monitor.state
+    def show_background(self, state: PostureState, tray_text: str) -> None:
+        """The tray monitor's judgement (its camera, no picture: it stays light), shown
+        while this view's own feed is not running."""
+        self.video.clear(f"The posture monitor runs in the background (no picture).\n{tray_text}")
+        self._show(state)
+
+    def _show(self, state: PostureState | None = None) -> None:
+        st = state if state is not None else self.monitor.state
         self.calibrate_button.setText(
             "Calibrate again" if st.phase == MONITORING else "Calibrate good posture"
         )
