@@ -89,7 +89,7 @@ class PostureCompanion(QObject):
         remind_s = 60.0 * remind if remind > 0 else None
         self.model = cp.Companion(self.monitor, forward_remind_s=remind_s)
         self.summary = MinuteSummariser()
-        self.engine = engine_factory(self.monitor, self._sample.emit, self._on_worker_error)
+        self.engine = engine_factory(self.monitor, self._on_worker_sample, self._on_worker_error)
         self.minutes_saved = 0
         self.active = False
         self._sample.connect(self._on_sample, Qt.ConnectionType.QueuedConnection)
@@ -181,9 +181,18 @@ class PostureCompanion(QObject):
         self.model.running = False
         self._flush()
 
+    def _on_worker_sample(self, s: Sample) -> None:  # worker thread
+        try:
+            self._sample.emit(s)
+        except RuntimeError:  # the companion is gone (the app is quitting)
+            log.debug("posture sample after the companion was deleted")
+
     def _on_worker_error(self, exc: BaseException) -> None:  # worker thread
         text = exc.problem if isinstance(exc, RomTrackerError) else f"{type(exc).__name__}: {exc}"
-        self._error.emit(text)
+        try:
+            self._error.emit(text)
+        except RuntimeError:
+            log.debug("posture error after the companion was deleted: %s", text)
 
     def _on_error(self, reason: str) -> None:
         log.warning("posture monitor: %s", reason)

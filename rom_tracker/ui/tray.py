@@ -75,8 +75,7 @@ class Tray(QObject):
         super().__init__(parent)
         self.menu = QMenu()
         self.menu.setObjectName("trayMenu")
-        self.status_action = self.menu.addAction("Starting…")
-        self.status_action.setEnabled(False)
+        self.status_action = self._add("Starting…", self.open_app.emit)  # opens the app
         self.menu.addSeparator()
         self.pause_15 = self._add("Pause for 15 min", lambda: self.pause.emit(15))
         self.pause_60 = self._add("Pause for 60 min", lambda: self.pause.emit(60))
@@ -102,6 +101,7 @@ class Tray(QObject):
         self.not_now_action.setVisible(offer)
         if status.kind != self.status.kind:
             self.icon = state_icon(status.kind)
+        self.status_action.setIcon(self.icon)
         self.status = status
 
     def notify(self, title: str, text: str) -> None:  # pragma: no cover - overridden

@@ -167,6 +167,7 @@ def test_without_a_tray_closing_the_window_quits(qtbot, store: Store, settings) 
     c.start()
     window.close()
     assert not window.isVisible() and c.tray.messages == []
+    c.stop()
 
 
 def test_tray_menu_and_icons_render(qtbot) -> None:
