@@ -105,6 +105,7 @@ class PostureCompanion(QObject):
         tray.open_app.connect(self.open_app.emit)
         tray.quit.connect(self.quit_requested.emit)
         self._last_nudge = ""
+        self._told_no_profile = False
 
     # -- lifecycle ----------------------------------------------------------------------------
 
@@ -226,7 +227,12 @@ class PostureCompanion(QObject):
 
     def _save(self, minutes: list[PostureMinute]) -> None:
         profile = self.profile()
-        if not minutes or not profile:
+        if not minutes:
+            return
+        if not profile:
+            if not self._told_no_profile:
+                self._told_no_profile = True
+                log.warning("no profile chosen: the posture minutes are not stored")
             return
         try:
             self.minutes_saved += add_minutes(self.store, profile, minutes)
