@@ -37,7 +37,7 @@ from rom_tracker.models import resolve
 from rom_tracker.monitor.engine import PostureEngine, Sample, model_estimators
 from rom_tracker.monitor.grabber import CvGrabber
 from rom_tracker.monitor.posture import CALIBRATING, PostureMonitor, PostureSettings
-from rom_tracker.monitor.sampler import AdaptiveSampler
+from rom_tracker.monitor.sampler import AdaptiveSampler, status_agreement
 from rom_tracker.monitor.summary import MinuteSummariser, PostureMinute
 from rom_tracker.nativelog import divert_native_stderr
 from rom_tracker.pipeline import ModelPaths
@@ -101,22 +101,6 @@ def run(
     }
 
 
-def agreement(low: dict[int, str], full: dict[int, str]) -> tuple[float, int]:
-    """Share of the seconds judged by both runs where they agree, and how many seconds.
-
-    A second without a sample in a run takes the last status before it (what a tray
-    icon would show)."""
-    first = max(min(low), min(full))
-    last = min(max(low), max(full))
-    a = b = ""
-    same = n = 0
-    for sec in range(first, last + 1):
-        a, b = low.get(sec, a), full.get(sec, b)
-        n += 1
-        same += a == b
-    return same / n if n else math.nan, n
-
-
 def _agree(
     video: str,
     models: ModelPaths,
@@ -129,7 +113,7 @@ def _agree(
         low_part = run(video, models, n_min, settings=settings)["per_second"]  # type: ignore[assignment]
     full = run(video, models, n_min, full_rate=True, settings=settings)
     full_ps: dict[int, str] = full["per_second"]  # type: ignore[assignment]
-    share, n = agreement(low_part, full_ps)
+    share, n = status_agreement(low_part, full_ps)
     counts = {s: list(full_ps.values()).count(s) for s in sorted(set(full_ps.values()))}
     return {
         "share": round(share, 4),

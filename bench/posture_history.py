@@ -68,7 +68,6 @@ class DayGrabber:
 
     def __init__(self, frames: list[np.ndarray], step: int, minutes: float, away) -> None:
         self.frames, self.step = frames, step
-        self.n = round(minutes * 60 * FPS)
         self.away = away
         self.empty = np.full_like(frames[0], 40)
         self.i = -1
@@ -78,7 +77,7 @@ class DayGrabber:
 
     def grab(self) -> float | None:
         self.i += 1
-        return self.i / FPS if self.i < self.n else None
+        return self.i / FPS  # the engine stops at the session's end (max_t_s)
 
     def retrieve(self) -> np.ndarray:
         t = self.i / FPS
@@ -124,7 +123,7 @@ def run_day(
         on_sample=on_sample,
         wall_clock=lambda t: start.timestamp() + t,
     )
-    engine.run(max_t_s=minutes * 60.0 - 1.0 / FPS)
+    engine.run(max_t_s=minutes * 60.0)
     if engine.error is not None:
         raise engine.error
     last = summariser.flush()

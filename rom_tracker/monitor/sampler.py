@@ -79,3 +79,22 @@ def _moved(now: float, before: float, threshold: float) -> bool:
     if math.isfinite(now) and math.isfinite(before):
         return abs(now - before) > threshold
     return False
+
+
+def status_agreement(low: dict[int, str], full: dict[int, str]) -> tuple[float, int]:
+    """How often a low-rate run's status agrees with a full-rate run's, per second.
+
+    ``low``, ``full``: second -> status of the last sample in that second. A second
+    without a sample takes the status before it (what a tray icon shows). Returns the
+    share of the seconds both runs judged where they agree, and how many seconds."""
+    if not low or not full:
+        return math.nan, 0
+    first, last = max(min(low), min(full)), min(max(low), max(full))
+    a = b = ""
+    same = n = 0
+    for sec in range(min(*low, *full), last + 1):
+        a, b = low.get(sec, a), full.get(sec, b)
+        if sec >= first:
+            n += 1
+            same += a == b
+    return (same / n if n else math.nan), n

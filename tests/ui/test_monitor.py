@@ -245,3 +245,14 @@ def test_companion_status_texts() -> None:
     assert c.status(1.0).kind == cp.GOOD_KIND
     m.update(10.0, math.nan, math.nan)
     assert m.state.status == AWAY and c.status(10.0).kind == cp.AWAY_KIND
+
+
+def test_status_agreement_per_second() -> None:
+    from rom_tracker.monitor.sampler import status_agreement
+
+    full = {s: GOOD if s < 10 else HEAD_DOWN for s in range(20)}
+    low = {s: GOOD if s < 11 else HEAD_DOWN for s in range(0, 20, 2)}  # every other second
+    share, n = status_agreement(low, full)
+    # seconds 0..18 (both judged); 10 and 11 (carried from 10) disagree
+    assert n == 19 and share == pytest.approx(17 / 19)
+    assert math.isnan(status_agreement({}, full)[0])
