@@ -63,10 +63,12 @@ def load_frames(video: Path, step: int = 2, scale: float = 0.5) -> list[np.ndarr
 
 
 class DayGrabber:
-    """A day's session: ``minutes`` of the looped video at 30 fps timestamps, with
+    """A day's session: the looped video at 30 fps timestamps (the engine stops it), with
     ``away`` intervals (seconds) where the camera sees an empty room."""
 
-    def __init__(self, frames: list[np.ndarray], step: int, minutes: float, away) -> None:
+    def __init__(
+        self, frames: list[np.ndarray], step: int, away: list[tuple[float, float]]
+    ) -> None:
         self.frames, self.step = frames, step
         self.away = away
         self.empty = np.full_like(frames[0], 40)
@@ -117,7 +119,7 @@ def run_day(
         out.extend(summariser.add(s.wall_s, monitor.state))
 
     engine = PostureEngine(
-        DayGrabber(frames, 2, minutes, away),
+        DayGrabber(frames, 2, away),
         model_estimators(models),
         monitor,
         on_sample=on_sample,

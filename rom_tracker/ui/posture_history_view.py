@@ -58,6 +58,24 @@ def _plot(title: str, unit: str, days: Sequence[PostureDay]) -> pg.PlotWidget:
     return w
 
 
+def _nice_step(top: float, max_ticks: int = 5) -> float:
+    """A round tick step (1, 2, 5 x 10^n; whole numbers at least) for 0..top."""
+    if top <= 0:
+        return 1.0
+    raw = top / max_ticks
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw)
+    return max(1.0, step)
+
+
+def _y_ticks(w: pg.PlotWidget, low: float, high: float, step: float) -> None:
+    item = w.getPlotItem()
+    n = round((high - low) / step)
+    ticks = [(low + i * step, f"{low + i * step:g}") for i in range(n + 1)]
+    item.getAxis("left").setTicks([ticks, []])
+    item.setYRange(low, high, padding=0.04)
+
+
 class PostureHistoryView(QWidget):
     def __init__(
         self,
@@ -103,28 +121,29 @@ class PostureHistoryView(QWidget):
         good = [100 * d.good_share if math.isfinite(d.good_share) else 0.0 for d in days]
         p1 = _plot("Good posture, % of the time monitored", "%", days)
         p1.addItem(pg.BarGraphItem(x=x, height=good, width=0.7, brush=theme.GOOD, pen=None))
-        p1.getPlotItem().setYRange(0, 100, padding=0.02)
-        hours = [d.sitting_min / 60.0 for d in days]
-        p2 = _plot("Sitting time", "hours", days)
-        p2.addItem(pg.BarGraphItem(x=x, height=hours, width=0.7, brush=theme.ACCENT, pen=None))
-        p2.getPlotItem().setYRange(0, max(1.0, max(hours) * 1.1), padding=0)
+        _y_ticks(p1, 0.0, 100.0, 25.0)
+        sitting = [d.sitting_min for d in days]
+        in_hours = max(sitting) >= 120
+        values = [m / 60.0 for m in sitting] if in_hours else sitting
+        p2 = _plot("Sitting time", "hours" if in_hours else "minutes", days)
+        p2.addItem(pg.BarGraphItem(x=x, height=values, width=0.7, brush=theme.ACCENT, pen=None))
+        top = max(values)
+        step = _nice_step(top)
+        _y_ticks(p2, 0.0, max(step, math.ceil(top / step) * step), step)
         breaks = [float(d.breaks) for d in days]
         pauses = [float(d.micro_pauses) for d in days]
+        colour = theme.MODE_COLOURS["effortless"]
         p3 = _plot("Breaks and Micro Pauses", "count", days)
         p3.addItem(pg.BarGraphItem(x=x, height=breaks, width=0.7, brush=theme.MUTED, pen=None))
         p3.addItem(
-            pg.BarGraphItem(
-                x=x, y0=breaks, height=pauses, width=0.7, brush=theme.MODE_COLOURS["effortless"]
-            )
+            pg.BarGraphItem(x=x, y0=breaks, height=pauses, width=0.7, brush=colour, pen=None)
         )
-        top = max((b + p for b, p in zip(breaks, pauses, strict=True)), default=0.0)
-        p3.getPlotItem().setYRange(0, max(4.0, top * 1.15), padding=0)
+        total = max((b + p for b, p in zip(breaks, pauses, strict=True)), default=0.0)
+        step = _nice_step(total, 4)
+        _y_ticks(p3, 0.0, max(4.0, math.ceil(total / step) * step + step), step)
         legend = p3.getPlotItem().addLegend(offset=(8, 4), labelTextColor=theme.TEXT)
-        legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=0.1, brush=theme.MUTED), "breaks")
-        legend.addItem(
-            pg.BarGraphItem(x=[0], height=[0], width=0.1, brush=theme.MODE_COLOURS["effortless"]),
-            "Micro Pauses",
-        )
+        for brush, name in ((theme.MUTED, "breaks (away 2 min or more)"), (colour, "Micro Pauses")):
+            legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=0.1, brush=brush), name)
         self.plots.addWidget(p1, 0, 0)
         self.plots.addWidget(p2, 0, 1)
         self.plots.addWidget(p3, 1, 0, 1, 2)

@@ -186,3 +186,22 @@ def test_tray_menu_and_icons_render(qtbot) -> None:
         assert not state_icon(kind).pixmap(32, 32).toImage().isNull()
     with qtbot.waitSignal(tray.not_now):
         tray.not_now_action.trigger()
+
+
+def test_history_view_charts_the_stored_days(qtbot, store: Store) -> None:
+    from datetime import date
+
+    from rom_tracker.monitor.summary import PostureMinute
+    from rom_tracker.store.posture_history import add_minutes
+    from rom_tracker.ui.posture_history_view import PostureHistoryView, today_text
+
+    add_minutes(store, "alex", [PostureMinute("2026-12-04T10:00:00Z", 60.0, 60.0, 45.0)])
+    view = PostureHistoryView(store, lambda: "alex", today=lambda: date(2026, 12, 4))
+    qtbot.addWidget(view)
+    view.refresh()
+    assert len(view.days) == 14 and view.days[-1].good_share == 0.75
+    assert view.plots.count() == 3
+    assert "good posture 75%" in view.summary.text()
+    assert "nothing monitored" in today_text(None)
+    view.refresh()  # again: the charts are replaced, not added
+    assert view.plots.count() == 3
