@@ -33,7 +33,12 @@ import numpy as np
 
 from rom_tracker.errors import InputError
 from rom_tracker.kinematics.head import angles_dict, matrix_planes
-from rom_tracker.monitor.posture import PostureMonitor, PostureState, posture_metrics
+from rom_tracker.monitor.posture import (
+    CALIBRATING,
+    PostureMonitor,
+    PostureState,
+    posture_metrics,
+)
 from rom_tracker.monitor.sampler import AdaptiveSampler
 from rom_tracker.pipeline import FaceOut, ModelPaths, PoseOut
 
@@ -221,6 +226,7 @@ class PostureEngine:
             with self.lock:
                 state = self.monitor.update(t, pitch, ratio)
                 busy = self.monitor.changing
-            self.sampler.observe(t, pitch, ratio, state.status, busy=busy)
+            calibrating = state.phase == CALIBRATING
+            self.sampler.observe(t, pitch, ratio, state.status, busy=busy, calibrating=calibrating)
             if self.on_sample is not None:
                 self.on_sample(Sample(t, self.wall_clock(t), pitch, ratio, state))

@@ -4,9 +4,11 @@ Posture changes over minutes, and a posture only counts as off after it has last
 ``min_off_s`` (5 s), so a frame or two per second is enough to judge it. The sampler
 looks ``slow_hz`` times a second while nothing changes and ``fast_hz`` times a second for
 ``fast_for_s`` after a change (head pitch or nose-to-shoulder height moved more than a
-threshold since the last sample, the status changed, the person appeared or left), and
-during calibration. Frames in between are grabbed from the camera (so the camera's queue
-stays fresh) but never decoded into an image or shown to a model.
+threshold since the last sample, the status changed, the person appeared or left), and at
+every frame during the few seconds of calibration (every later judgement is relative to
+it: a baseline from 150 frames rather than 20 is steadier). Frames in between are
+grabbed from the camera (so the camera's queue stays fresh) but never decoded into an
+image or shown to a model.
 """
 
 from __future__ import annotations
@@ -54,9 +56,20 @@ class AdaptiveSampler:
     def due(self, t_s: float) -> bool:
         return self.full_rate or t_s >= self._next_t
 
-    def observe(self, t_s: float, pitch: float, ratio: float, status: str, *, busy: bool) -> None:
-        """After processing the frame at ``t_s``: its metrics, the judged status, and
-        ``busy`` (calibrating, or a posture change under way: keep looking quickly)."""
+    def observe(
+        self,
+        t_s: float,
+        pitch: float,
+        ratio: float,
+        status: str,
+        *,
+        busy: bool,
+        calibrating: bool = False,
+    ) -> None:
+        """After processing the frame at ``t_s``: its metrics, the judged status, ``busy``
+        (a posture change under way: keep looking quickly) and ``calibrating`` (every
+        frame: the calibration is the reference of every judgement after it, and lasts
+        a few seconds)."""
         s = self.settings
         seen = math.isfinite(pitch) or math.isfinite(ratio)
         changed = busy or self._last is None
@@ -72,6 +85,8 @@ class AdaptiveSampler:
         self._last = (pitch, ratio, status, seen)
         hz = s.fast_hz if t_s < self._fast_until else s.slow_hz
         self._next_t = t_s + 1.0 / hz - 1e-3  # a frame early rather than one late
+        if calibrating:
+            self._next_t = t_s
         self.sampled += 1
 
 
