@@ -30,6 +30,7 @@ class FakeCamera:
         self.t = 0.0
         self.gate: threading.Event | None = None  # set: frames flow; for threaded tests
         self.max_t = float("inf")
+        self.sleep_at = float("inf")  # the computer sleeps for an hour at this time
 
     def open(self) -> None:
         if self.busy:
@@ -44,6 +45,9 @@ class FakeCamera:
             self.gate.wait(0.01)
         self.grabs += 1
         self.t += 1.0 / FPS
+        if self.t >= self.sleep_at:
+            self.t += 3600.0
+            self.sleep_at = float("inf")
         return self.t
 
     def retrieve(self) -> np.ndarray:

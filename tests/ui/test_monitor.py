@@ -256,3 +256,19 @@ def test_status_agreement_per_second() -> None:
     # seconds 0..18 (both judged); 10 and 11 (carried from 10) disagree
     assert n == 19 and share == pytest.approx(17 / 19)
     assert math.isnan(status_agreement({}, full)[0])
+
+
+def test_a_sleep_is_not_counted_and_ends_the_sitting_time() -> None:
+    cam = FakeCamera()
+    cam.sleep_at, cam.max_t = 30.0, 3600.0 + 60.0
+    monitor = _monitor()
+    summ = MinuteSummariser()
+    done = []
+    engine = _engine(cam, monitor, on_sample=lambda s: done.extend(summ.add(s.wall_s, s.state)))
+    engine.run()
+    done.append(summ.flush())
+    st = monitor.state
+    assert st.monitored_s == pytest.approx(60.0, abs=3.0)  # not the hour asleep
+    assert st.sitting_s == pytest.approx(30.0, abs=3.0)  # started again after the sleep
+    assert sum(m.breaks for m in done if m) == 1
+    assert sum(m.monitored_s for m in done if m) == pytest.approx(60.0, abs=3.0)
