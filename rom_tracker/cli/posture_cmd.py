@@ -66,5 +66,6 @@ def run(args: argparse.Namespace) -> int:
     heads = ("day", "monitored min", "sitting min", "good", "head down min", "forward min")
     print(table((*heads, "breaks", "Micro Pauses"), rows, right=range(1, 8)))
     shares = [d.good_share for d in days]
-    print(f"\ngood posture per day: {sparkline(shares)}")
+    # on a 0-100 % scale (sparkline scales min..max: 88 % and 89 % would look far apart)
+    print(f"\ngood posture per day (0-100 %): {sparkline([0.0, 1.0, *shares])[2:]}")
     return 0
