@@ -35,6 +35,7 @@ COMMANDS = (
     "progress",
     "compare",
     "report",
+    "posture",
     "export",
     "import",
     "gui",

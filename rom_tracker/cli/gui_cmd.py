@@ -33,6 +33,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--view", choices=VIEWS, help="view to open (default: live)")
     parser.add_argument(
+        "--posture",
+        action="store_true",
+        help="start minimised to the system tray with the light posture monitor (also the "
+        'setting "Start with the posture monitor" on the Posture tab)',
+    )
+    parser.add_argument(
         "--protocol",
         metavar="NAME",
         help="start this guided protocol at once (e.g. neck_micro_pause; needs --profile)",

@@ -31,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
         f"imported {result.sessions_added} session(s) with {result.trials_added} trial(s)"
         f", {result.profiles_added} new profile(s)"
     )
+    if result.posture_minutes_added:
+        line += f", {result.posture_minutes_added} posture-monitor minute(s)"
     if result.sessions_skipped:
         line += f"; skipped {result.sessions_skipped} already in the database"
     print(line)

@@ -3,6 +3,8 @@
 JSON (``rom-tracker-sessions`` version 1): a header (format, version, units, the
 conventions document, sign notes per movement), the profiles, then the sessions with
 their trials and each trial's series as lists of numbers (``null`` = not measured).
+Exporting a profile also writes its posture-monitor history (``posture``: the profile's
+minutes; absent from files of older versions and from exports of chosen sessions).
 Database ids are not part of it, so export -> import -> export gives the same bytes.
 
 Import validates the whole file before writing anything, then writes it in one
@@ -27,6 +29,7 @@ from rom_tracker.errors import FileFormatError, UsageError, decode_text, read_fi
 from rom_tracker.mot import mot_text
 from rom_tracker.outputs import OutputSet, atomic_write_bytes, csv_bytes, json_bytes
 from rom_tracker.rom.movements import MOVEMENTS
+from rom_tracker.store import posture_history
 from rom_tracker.store.exchange_check import check_document
 from rom_tracker.store.records import Session, StoredTrial
 from rom_tracker.store.store import Store
@@ -122,7 +125,15 @@ def export_document(store: Store, what: str | Sequence[int]) -> dict[str, Any]:
             {"name": p.name, "created_at": p.created_at, "notes": p.notes} for p in profiles
         ],
         "sessions": [_session_doc(store, s) for s in sessions],
+        **({"posture": _posture_doc(store, names)} if isinstance(what, str) else {}),
     }
+
+
+def _posture_doc(store: Store, names: Sequence[str]) -> list[dict[str, Any]]:
+    return [
+        {"profile": n, "minutes": [m.to_dict() for m in posture_history.minutes(store, n)]}
+        for n in names
+    ]
 
 
 def _csv(store: Store, sessions: list[Session]) -> bytes:
@@ -205,6 +216,7 @@ class ImportResult:
     trials_added: int
     sessions_skipped: int
     profiles_added: int
+    posture_minutes_added: int = 0
 
 
 def _number(value: float | None) -> float:
@@ -294,4 +306,17 @@ def import_document(store: Store, doc: dict[str, Any]) -> ImportResult:
                 store.add_trial(sid, trial, landmarks, created_at=t["created_at"])
                 trials += 1
             added += 1
-    return ImportResult(added, trials, skipped, profiles)
+        minutes = _import_posture(store, doc.get("posture", []))
+    return ImportResult(added, trials, skipped, profiles, minutes)
+
+
+def _import_posture(store: Store, docs: list[dict[str, Any]]) -> int:
+    """Posture minutes not already in the store (same profile and minute) are added."""
+    added = 0
+    for d in docs:
+        have = {m.minute_at for m in posture_history.minutes(store, d["profile"])}
+        new = [
+            posture_history.PostureMinute(**m) for m in d["minutes"] if m["minute_at"] not in have
+        ]
+        added += posture_history.add_minutes(store, d["profile"], new)
+    return added

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -126,6 +127,44 @@ def _series(series: dict[str, Any], where: str) -> None:
         raise _Bad(f"{where}.landmarks.values: {count} values for shape {shape}")
 
 
+MINUTE_AT: Check = (
+    lambda v: (
+        isinstance(v, str)
+        and re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:00Z", v) is not None
+        and _iso_utc(v)
+    ),
+    "a minute as YYYY-MM-DDTHH:MM:00Z",
+)
+MINUTE_FIELDS = {
+    "minute_at": MINUTE_AT,
+    **{
+        k: NUMBER_OR_NULL
+        for k in ("monitored_s", "sitting_s", "good_s", "head_down_s", "head_forward_s")
+    },
+    "breaks": COUNT,
+    "micro_pauses": COUNT,
+}
+
+
+def _posture(docs: Any, names: set[str]) -> None:
+    if not isinstance(docs, list):
+        raise _Bad(f"posture: expected a list, got {_short(docs)}")
+    for i, d in enumerate(docs):
+        where = f"posture[{i}]"
+        _fields(d, where, {"profile": NAME, "minutes": LIST})
+        if d["profile"] not in names:
+            raise _Bad(f"{where}.profile: {d['profile']!r} is not in the file's profiles")
+        for j, m in enumerate(d["minutes"]):
+            mw = f"{where}.minutes[{j}]"
+            _fields(m, mw, MINUTE_FIELDS)
+            for k in ("monitored_s", "sitting_s", "good_s", "head_down_s", "head_forward_s"):
+                v = m[k]
+                if v is None or not (0 <= v <= 60):
+                    raise _Bad(f"{mw}.{k}: expected seconds in [0, 60], got {_short(v)}")
+            if set(m) - set(MINUTE_FIELDS):
+                raise _Bad(f"{mw}: unknown fields {sorted(set(m) - set(MINUTE_FIELDS))}")
+
+
 def _check(doc: Any, fmt: str, version: int) -> None:
     if not isinstance(doc, dict):
         raise _Bad("top level: expected an object")
@@ -155,6 +194,8 @@ def _check(doc: Any, fmt: str, version: int) -> None:
             if problem:
                 raise _Bad(f"{tw}: {problem}")
             _series(t["series"], f"{tw}.series")
+    if "posture" in doc:
+        _posture(doc["posture"], names)
 
 
 def check_document(doc: Any, fmt: str, version: int) -> str | None:

@@ -8,6 +8,8 @@ Schema version history (``meta.schema_version``):
 2. ``trials.guided`` (0/1) is separate from ``mode`` (now only ``effortless``/``active``,
    checked); ``trials.detail`` (JSON); ``sessions.settings`` (JSON);
    ``trial_series.landmarks`` + ``landmarks_shape`` (optional raw landmarks).
+3. ``posture_minutes``: one row per profile and minute monitored by the posture monitor
+   (sums of seconds and counts, never frames; see :mod:`rom_tracker.store.posture_history`).
 
 A migration ``n -> n+1`` is a function of the connection, run inside one transaction
 with foreign keys off (SQLite's table-rebuild procedure), followed by
@@ -25,7 +27,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _TRIALS_COLUMNS = """(
     id INTEGER PRIMARY KEY,
@@ -44,6 +46,22 @@ _TRIALS_COLUMNS = """(
     created_at TEXT NOT NULL
 )"""
 _TRIALS_INDEX = "CREATE INDEX trials_session ON trials(session_id)"
+
+# minute_at: start of the minute, ISO-8601 UTC ("2026-12-04T09:31:00Z"); seconds in it
+_POSTURE_MINUTES = """
+CREATE TABLE posture_minutes (
+    profile_id INTEGER NOT NULL REFERENCES profiles(id) ON DELETE CASCADE,
+    minute_at TEXT NOT NULL,
+    monitored_s REAL NOT NULL CHECK (monitored_s >= 0),
+    sitting_s REAL NOT NULL CHECK (sitting_s >= 0),
+    good_s REAL NOT NULL CHECK (good_s >= 0),
+    head_down_s REAL NOT NULL CHECK (head_down_s >= 0),
+    head_forward_s REAL NOT NULL CHECK (head_forward_s >= 0),
+    breaks INTEGER NOT NULL DEFAULT 0 CHECK (breaks >= 0),
+    micro_pauses INTEGER NOT NULL DEFAULT 0 CHECK (micro_pauses >= 0),
+    PRIMARY KEY (profile_id, minute_at)
+);
+"""
 
 SCHEMA_DDL = (
     """
@@ -83,6 +101,7 @@ CREATE TABLE trial_series (
     landmarks_shape TEXT
 );
 """
+    + _POSTURE_MINUTES
 )
 
 
@@ -110,5 +129,12 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     conn.execute(_TRIALS_INDEX)
 
 
+def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
+    conn.execute(_POSTURE_MINUTES)
+
+
 # MIGRATIONS[n] turns a version-n database into version n+1.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _migrate_1_to_2}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
+    1: _migrate_1_to_2,
+    2: _migrate_2_to_3,
+}

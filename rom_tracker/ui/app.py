@@ -8,13 +8,21 @@ import gc
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rom_tracker.errors import DesktopError, UsageError
 from rom_tracker.ui.platform_check import check_platform_plugin
 from rom_tracker.ui.qtenv import clean_qt_environment, guard_singleton_refcounts
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QSettings
+
+    from rom_tracker.pipeline import ModelPaths
+    from rom_tracker.store import Store
+    from rom_tracker.ui.posture_companion import PostureCompanion
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +98,32 @@ def run_app(args: argparse.Namespace) -> int:
             profile=args.profile,
             models=model_hashes(models),
         )
+        posture = bool(getattr(args, "posture", False))
+        posture = posture or settings.value("posture/autostart", "false") == "true"
+        companion = None
+        if posture:
+            companion = start_companion(store, settings, source, models, window.profile)
+            window.attach_companion(companion)
         if args.source is not None:
             settings.setValue("source", source)
         if size is not None or args.screenshot is not None:
             window.resize(*(size or (1280, 800)))
-        window.show()
-        window.retry()  # starts the feed
+        if companion is not None:
+            companion.start()
+            if companion.tray.available and args.screenshot is None:
+                app.setQuitOnLastWindowClosed(False)  # minimised to the tray
+            else:
+                log.warning(
+                    "no system tray on this desktop: the posture monitor runs in the window"
+                )
+                window.bring_up("posture")
+                window.statusBar().showMessage(
+                    "No system tray here: the posture monitor runs while this window is open",
+                    0,
+                )
+        else:
+            window.show()
+            window.retry()  # starts the feed
         if args.protocol:
             window.start_plan(Plan(args.profile, protocol=args.protocol))
         elif args.view:
@@ -106,6 +134,8 @@ def run_app(args: argparse.Namespace) -> int:
         if quit_after is not None:
             QTimer.singleShot(round(1000 * quit_after), partial(_finish, window, args.screenshot))
         code = app.exec()
+        if companion is not None:
+            companion.stop()  # camera released, the minute in progress stored
         bridge.stop()  # workers joined, camera released (closeEvent did it already)
         # Delete the Qt objects while Qt and Python are both fully alive, not during
         # interpreter shutdown (where PySide6 can crash collecting pyqtgraph items).
@@ -114,6 +144,39 @@ def run_app(args: argparse.Namespace) -> int:
         app.processEvents()
         gc.collect()
     return int(code)
+
+
+def start_companion(
+    store: Store,
+    settings: QSettings,
+    source: str,
+    models: ModelPaths,
+    profile: Callable[[], str | None],
+) -> PostureCompanion:
+    """The tray (or its stand-in without one) and the light posture monitor on ``source``."""
+    from rom_tracker.monitor.engine import PostureEngine, Sample, model_estimators
+    from rom_tracker.monitor.grabber import CvGrabber
+    from rom_tracker.monitor.posture import PostureMonitor
+    from rom_tracker.ui.posture_companion import PostureCompanion
+    from rom_tracker.ui.tray import SystemTray, Tray, WindowlessTray
+
+    sound = settings.value("sound", "false") == "true"
+    tray: Tray = SystemTray(sound=sound) if SystemTray.supported() else WindowlessTray()
+
+    def engine(
+        monitor: PostureMonitor,
+        on_sample: Callable[[Sample], None],
+        on_error: Callable[[BaseException], None],
+    ) -> PostureEngine:
+        return PostureEngine(
+            CvGrabber(source),
+            model_estimators(models),
+            monitor,
+            on_sample=on_sample,
+            on_error=on_error,
+        )
+
+    return PostureCompanion(store, settings, tray, engine, profile)
 
 
 def _finish(window: object, screenshot: Path | None) -> None:

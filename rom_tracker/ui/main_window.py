@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtGui import QCloseEvent
@@ -30,8 +31,12 @@ from rom_tracker.ui.bridge import LiveBridge
 from rom_tracker.ui.flow import RUNNING, MeasureFlow, Plan
 from rom_tracker.ui.guided_view import GuidedView
 from rom_tracker.ui.live_view import LiveView, label
+from rom_tracker.ui.posture_history_view import PostureHistoryView
 from rom_tracker.ui.posture_view import PostureView
 from rom_tracker.ui.progress_view import ProgressView
+
+if TYPE_CHECKING:
+    from rom_tracker.ui.posture_companion import PostureCompanion
 
 VIEWS = ("live", "guided", "results", "progress", "posture")
 TAB_OF = {"live": 0, "guided": 1, "results": 1, "progress": 2, "posture": 3}
@@ -86,11 +91,16 @@ class MainWindow(QMainWindow):
         self.guided = GuidedView(self.flow, self.profile)
         self.progress = ProgressView(store, self.profile)
         self.posture = PostureView(settings)
+        self.posture_history = PostureHistoryView(store, self.profile)
+        self.posture_tabs = QTabWidget()
+        self.posture_tabs.addTab(self.posture, "Now")
+        self.posture_tabs.addTab(self.posture_history, "History (14 days)")
+        self.posture_tabs.currentChanged.connect(lambda _i: self._refresh_history())
         self.tabs = QTabWidget()
         self.tabs.addTab(self.live, "Live")
         self.tabs.addTab(self.guided, "Measure")
         self.tabs.addTab(self.progress, "Progress")
-        self.tabs.addTab(self.posture, "Posture")
+        self.tabs.addTab(self.posture_tabs, "Posture")
         self.tabs.currentChanged.connect(self._tab_changed)
 
         central = QWidget()
@@ -111,6 +121,9 @@ class MainWindow(QMainWindow):
         bridge.ended.connect(self.on_ended)
         self.reload_profiles(profile or str(settings.value("profile", "")))
         self._show_source()
+        self.companion: PostureCompanion | None = None
+        self._quitting = False
+        self._camera_lent = False  # the monitor's camera lent to the window's feed
         geometry = settings.value("geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -172,7 +185,14 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ the live feed
 
     def retry(self) -> None:
-        """(Re)start the feed: Retry after a lost camera, Play again after a video's end."""
+        """(Re)start the feed: Retry after a lost camera, Play again after a video's end.
+
+        With the posture monitor running, its camera is lent to the window (the monitor
+        pauses) until the window goes back to the tray."""
+        c = self.companion
+        if c is not None and c.active and c.model.paused_until != float("inf"):
+            c.toggle_camera()  # camera off: released before the window's feed opens it
+            self._camera_lent = True
         if self.flow.view.phase == RUNNING:
             self.flow.resume()  # the interrupted step starts again; completed trials are saved
         self.banner.setVisible(False)
@@ -228,6 +248,58 @@ class MainWindow(QMainWindow):
         self.set_view("guided")
         self.guided.start(plan)
 
+    def attach_companion(self, companion: PostureCompanion) -> None:
+        """The posture monitor in the tray: its menu opens this window, and closing the
+        window keeps the app in the tray."""
+        self.companion = companion
+        companion.open_app.connect(lambda: self.bring_up("posture"))
+        companion.micro_pause.connect(self._micro_pause_from_tray)
+        companion.quit_requested.connect(self.quit_app)
+        companion.changed.connect(self._refresh_history)
+        companion.updated.connect(self._show_background)
+
+    def _show_background(self) -> None:
+        c = self.companion
+        if c is not None and not self.bridge.running and self.isVisible():
+            self.posture.show_background(c.monitor.state, c.tray.status.text)
+
+    def monitor_has_camera(self) -> None:
+        """Shown from the tray while the monitor runs: the window's feed is not started."""
+        where = " (it runs in the tray)" if self.companion and self.companion.tray.available else ""
+        self._banner(
+            f"The posture monitor is using the camera{where}. The live views need it too.",
+            "Use the camera here",
+        )
+        self.statusBar().showMessage("Posture monitor running", 0)
+
+    def bring_up(self, view: str | None = None) -> None:
+        """Show the window (from the tray)."""
+        if view is not None:
+            self.set_view(view)
+        if not self.bridge.running and not self.banner.isVisible():
+            self.monitor_has_camera()
+        self.showNormal()
+        self.raise_()
+        self.activateWindow()
+
+    def _micro_pause_from_tray(self) -> None:
+        self.bring_up()
+        self._micro_pause()
+
+    def quit_app(self) -> None:
+        """Quit from the tray: the monitor stops (its minute stored), the window closes."""
+        self._quitting = True
+        if self.companion is not None:
+            self.companion.stop()
+        self.close()
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.quit()
+
+    def _refresh_history(self) -> None:
+        if self.posture_tabs.currentWidget() is self.posture_history:
+            self.posture_history.refresh()
+
     def _micro_pause(self) -> None:
         profile = self.profile()
         if profile:
@@ -240,6 +312,11 @@ class MainWindow(QMainWindow):
             self.progress.refresh()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        c = self.companion
+        if c is not None and c.active and c.tray.available and not self._quitting:
+            self._to_tray()
+            event.ignore()
+            return
         self.bridge.stop()  # releases the camera
         if self.flow.view.phase == RUNNING:
             self.flow.cancel()  # completed trials are already stored
@@ -247,3 +324,20 @@ class MainWindow(QMainWindow):
         self.settings.setValue("sound", "true" if self.guided.sound.isChecked() else "false")
         self.settings.sync()
         super().closeEvent(event)
+
+    def _to_tray(self) -> None:
+        """Closing the window with the monitor on keeps it in the tray (said once)."""
+        c = self.companion
+        assert c is not None
+        self.bridge.stop()
+        if self._camera_lent:
+            self._camera_lent = False
+            c.resume()
+        self.hide()
+        self.settings.setValue("geometry", self.saveGeometry())
+        if self.settings.value("posture/told_tray", "false") != "true":
+            self.settings.setValue("posture/told_tray", "true")
+            c.tray.notify(
+                "rom-tracker is still running",
+                "The posture monitor goes on in the tray. Quit it from the tray icon's menu.",
+            )

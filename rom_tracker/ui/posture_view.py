@@ -11,6 +11,7 @@ from dataclasses import asdict, replace
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -35,6 +36,7 @@ from rom_tracker.ui.posture import (
     Baseline,
     PostureMonitor,
     PostureSettings,
+    PostureState,
     posture_metrics,
 )
 from rom_tracker.ui.widgets import VideoView, fmt_deg
@@ -88,6 +90,16 @@ class PostureView(QWidget):
         self.minutes.setValue(minutes)
         self.minutes.valueChanged.connect(self._set_minutes)
 
+        self.autostart = QCheckBox("Start with the posture monitor (in the tray)")
+        self.autostart.setToolTip(
+            "rom-tracker gui then starts in the system tray with the light posture monitor, "
+            "as `rom-tracker gui --posture` does"
+        )
+        self.autostart.setChecked(settings.value("posture/autostart", "false") == "true")
+        self.autostart.toggled.connect(
+            lambda on: settings.setValue("posture/autostart", "true" if on else "false")
+        )
+
         self.offer = QFrame()
         self.offer.setObjectName("offer")
         ol = QHBoxLayout(self.offer)
@@ -125,7 +137,8 @@ class PostureView(QWidget):
             1,
             2,
         )
-        grid.setRowStretch(7, 1)
+        grid.addWidget(self.autostart, 7, 0, 1, 2)
+        grid.setRowStretch(8, 1)
         box.setFixedWidth(420)
         body = QHBoxLayout()
         body.addWidget(self.video, 1)
@@ -177,8 +190,14 @@ class PostureView(QWidget):
             )
         self._show()
 
-    def _show(self) -> None:
-        st = self.monitor.state
+    def show_background(self, state: PostureState, tray_text: str) -> None:
+        """The tray monitor's judgement (its camera, no picture: it stays light), shown
+        while this view's own feed is not running."""
+        self.video.clear(f"The posture monitor runs in the background (no picture).\n{tray_text}")
+        self._show(state)
+
+    def _show(self, state: PostureState | None = None) -> None:
+        st = state if state is not None else self.monitor.state
         self.calibrate_button.setText(
             "Calibrate again" if st.phase == MONITORING else "Calibrate good posture"
         )

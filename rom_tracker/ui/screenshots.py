@@ -15,6 +15,11 @@
    ``--video`` (a shared face video as the camera), ``posture`` replays
    ``--posture-video``, ``results`` and ``progress`` show the database of step 1.
 
+3. ``tray`` renders the tray's menu (the ``QMenu`` widget, as the desktop would show it
+   under the tray icon, with the four state icons beside it); ``posture_history``
+   renders the Posture tab's 14-day history of ``--history-db`` (made by
+   ``bench/posture_history.py`` with the real pipeline on d13).
+
 Settings go to a temporary folder (never the user's).
 """
 
@@ -73,6 +78,79 @@ def shoot(args: list[str], png: Path, env: dict[str, str]) -> None:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{done.stderr[-3000:]}")
 
 
+def _qt_app() -> object:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from rom_tracker.ui import theme
+    from rom_tracker.ui.qtenv import guard_singleton_refcounts
+
+    guard_singleton_refcounts()
+    app = QApplication.instance() or QApplication(["screenshots"])
+    app.setStyleSheet(theme.STYLE)  # type: ignore[union-attr]
+    return app
+
+
+def shoot_tray_menu(png: Path) -> None:
+    """The tray menu while the monitor offers a Micro Pause, and the state icons."""
+    _qt_app()
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtGui import QColor, QPainter, QPixmap
+
+    from rom_tracker.monitor import companion as cp
+    from rom_tracker.ui import theme
+    from rom_tracker.ui.live_view import label
+    from rom_tracker.ui.tray import WindowlessTray, state_icon
+
+    tray = WindowlessTray()
+    status = cp.TrayStatus(cp.GOOD_KIND, "Posture good (sitting 52 min)")
+    tray.show_status(status, camera_off=False, offer=True)
+    menu = tray.menu
+    menu.ensurePolished()
+    menu.adjustSize()
+    shot = menu.grab()
+    icons = [
+        (cp.GOOD_KIND, "good"),
+        (cp.OFF, "off"),
+        (cp.PAUSED, "paused"),
+        (cp.NO_CAMERA, "no camera"),
+    ]
+    pad, icon = 16, 32
+    width = shot.width() + 3 * pad + 130
+    out = QPixmap(width, max(shot.height(), len(icons) * (icon + 12)) + 2 * pad)
+    out.fill(QColor(theme.BACKGROUND))
+    p = QPainter(out)
+    p.drawPixmap(QPoint(pad, pad), shot)
+    x = shot.width() + 2 * pad
+    for i, (kind, text) in enumerate(icons):
+        y = pad + i * (icon + 12)
+        p.drawPixmap(x, y, state_icon(kind).pixmap(icon, icon))
+        tag = label(text, "muted")
+        tag.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+        tag.adjustSize()
+        p.drawPixmap(x + icon + 8, y + (icon - tag.height()) // 2, tag.grab())
+    p.end()
+    out.save(str(png), "PNG")
+
+
+def shoot_posture_history(png: Path, db: Path, profile: str, size: tuple[int, int]) -> None:
+    """The Posture tab's history view of ``profile`` in ``db``."""
+    _qt_app()
+    from rom_tracker.store import Store
+    from rom_tracker.ui.posture_history_view import PostureHistoryView
+
+    with Store.open(db) as store:
+        view = PostureHistoryView(store, lambda: profile)
+        view.resize(*size)
+        view.refresh()
+        view.show()
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.processEvents()
+        view.grab().save(str(png), "PNG")
+        view.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--out", type=Path, default=Path("docs/screenshots"))
@@ -94,10 +172,22 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--profile", default=PROFILE, help="with --db: the profile to show")
     p.add_argument("--size", default="1280x800")
     p.add_argument("--views", default="live,guided,results,progress,posture")
+    p.add_argument("--history-db", type=Path, help="for posture_history: a database")
     args = p.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     views = args.views.split(",")
     args.out.mkdir(parents=True, exist_ok=True)
+    if "tray" in views:
+        views.remove("tray")
+        shoot_tray_menu(args.out / "tray_menu.png")
+    if "posture_history" in views:
+        views.remove("posture_history")
+        if args.history_db is None:
+            raise SystemExit("posture_history needs --history-db (bench/posture_history.py)")
+        w = int(args.size.split("x")[0])
+        shoot_posture_history(
+            args.out / "posture_history.png", args.history_db, args.profile, (w, 560)
+        )
     with tempfile.TemporaryDirectory(prefix="rom-tracker-shots-") as tmp:
         work = Path(tmp)
         env = {k: v for k, v in os.environ.items() if not k.startswith("QT_")}

@@ -63,6 +63,11 @@ QHeaderView::section {{ background: {PANEL_BORDER}; color: {TEXT}; padding: 4px;
 QFrame#banner {{ background: #4a3b12; border: 1px solid {WARN}; border-radius: 6px; }}
 QFrame#offer {{ background: #173a24; border: 1px solid {GOOD}; border-radius: 6px; }}
 QStatusBar {{ color: {MUTED}; }}
+QMenu {{ background: {PANEL}; border: 1px solid {PANEL_BORDER}; padding: 4px 0; }}
+QMenu::item {{ padding: 6px 28px 6px 14px; }}
+QMenu::item:selected {{ background: {PANEL_BORDER}; }}
+QMenu::item:disabled {{ color: {MUTED}; }}
+QMenu::separator {{ height: 1px; background: {PANEL_BORDER}; margin: 4px 8px; }}
 """
 
 __all__ = [

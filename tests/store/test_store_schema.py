@@ -16,7 +16,7 @@ from rom_tracker.store import Store, default_db_path
 from rom_tracker.store.db import backup_path
 from rom_tracker.store.schema import SCHEMA_VERSION
 
-TABLES = {"meta", "profiles", "sessions", "trials", "trial_series"}
+TABLES = {"meta", "profiles", "sessions", "trials", "trial_series", "posture_minutes"}
 
 # The version-1 layout, written by hand as a rom-tracker of that time would have.
 V1_SQL = """

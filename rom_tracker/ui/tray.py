@@ -1,0 +1,174 @@
+"""The tray: an icon that shows the posture monitor's state, its menu, and notifications.
+
+:class:`Tray` is the abstraction the rest of the app talks to (``show_status``,
+``notify``, the menu's actions as signals). :class:`SystemTray` puts it in the desktop's
+system tray (``QSystemTrayIcon``); :class:`WindowlessTray` keeps the same menu and records
+what it would have shown, for desktops without a tray (then the app stays a normal window
+and shows the status in it) and for tests (offscreen and Xvfb have no tray).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from rom_tracker.monitor import companion as cp
+from rom_tracker.ui import theme
+
+ICON_COLOURS = {
+    cp.GOOD_KIND: theme.GOOD,
+    cp.OFF: theme.WARN,
+    cp.AWAY_KIND: theme.MUTED,
+    cp.CALIBRATING_KIND: theme.ACCENT,
+    cp.STARTING: theme.ACCENT,
+    cp.PAUSED: theme.MUTED,
+    cp.NO_CAMERA: theme.BAD,
+}
+
+
+def state_icon(kind: str, size: int = 64) -> QIcon:
+    """A filled circle in the state's colour; paused: a ring with two bars; no camera: a
+    ring with a cross (told apart by shape, not by colour alone)."""
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    colour = QColor(ICON_COLOURS.get(kind, theme.MUTED))
+    m = size * 0.08
+    ring = QRectF(m, m, size - 2 * m, size - 2 * m)
+    if kind in (cp.PAUSED, cp.NO_CAMERA):
+        pen = p.pen()
+        pen.setColor(colour)
+        pen.setWidthF(size * 0.1)
+        p.setPen(pen)
+        p.drawEllipse(ring)
+        c, r = size / 2, size * 0.18
+        if kind == cp.PAUSED:
+            p.drawLine(int(c - r / 1.5), int(c - r), int(c - r / 1.5), int(c + r))
+            p.drawLine(int(c + r / 1.5), int(c - r), int(c + r / 1.5), int(c + r))
+        else:
+            p.drawLine(int(c - r), int(c - r), int(c + r), int(c + r))
+            p.drawLine(int(c + r), int(c - r), int(c - r), int(c + r))
+    else:
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        p.drawEllipse(ring)
+    p.end()
+    return QIcon(pix)
+
+
+class Tray(QObject):
+    """The menu and its signals; subclasses show the status and notifications."""
+
+    pause = Signal(int)  # minutes
+    camera_toggled = Signal()  # camera off / back on
+    open_app = Signal()
+    micro_pause = Signal()
+    not_now = Signal()
+    quit = Signal()
+    message_clicked = Signal()
+
+    available = False
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.menu = QMenu()
+        self.menu.setObjectName("trayMenu")
+        self.status_action = self._add("Starting…", self.open_app.emit)  # opens the app
+        self.menu.addSeparator()
+        self.pause_15 = self._add("Pause for 15 min", lambda: self.pause.emit(15))
+        self.pause_60 = self._add("Pause for 60 min", lambda: self.pause.emit(60))
+        self.camera_action = self._add("Camera off", self.camera_toggled.emit)
+        self.menu.addSeparator()
+        self.micro_pause_action = self._add("Micro Pause now", self.micro_pause.emit)
+        self.not_now_action = self._add("Not now (Micro Pause offer)", self.not_now.emit)
+        self.not_now_action.setVisible(False)
+        self.open_action = self._add("Open rom-tracker", self.open_app.emit)
+        self.menu.addSeparator()
+        self.quit_action = self._add("Quit", self.quit.emit)
+        self.status = cp.TrayStatus(cp.STARTING, "Starting…")
+        self.icon = state_icon(cp.STARTING)
+
+    def _add(self, text: str, slot: object) -> QAction:
+        action = self.menu.addAction(text)
+        action.triggered.connect(slot)
+        return action
+
+    def show_status(self, status: cp.TrayStatus, *, camera_off: bool, offer: bool) -> None:
+        self.status_action.setText(status.text)
+        self.camera_action.setText("Camera on (resume)" if camera_off else "Camera off")
+        self.not_now_action.setVisible(offer)
+        if status.kind != self.status.kind:
+            self.icon = state_icon(status.kind)
+        self.status_action.setIcon(self.icon)
+        self.status = status
+
+    def notify(self, title: str, text: str) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def show(self) -> None:
+        """Put the icon in the tray (nothing to do without one)."""
+
+    def hide(self) -> None:
+        """Take the icon away."""
+
+
+class SystemTray(Tray):
+    """In the desktop's system tray. ``sound``: notifications may make their sound."""
+
+    available = True
+
+    def __init__(self, parent: QObject | None = None, *, sound: bool = False) -> None:
+        super().__init__(parent)
+        self.sound = sound
+        self.tray = QSystemTrayIcon(self.icon, self)
+        self.tray.setContextMenu(self.menu)
+        self.tray.setToolTip("rom-tracker posture monitor")
+        self.tray.messageClicked.connect(self.message_clicked.emit)
+        self.tray.activated.connect(self._activated)
+
+    @staticmethod
+    def supported() -> bool:
+        return QSystemTrayIcon.isSystemTrayAvailable()
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.open_app.emit()
+
+    def show_status(self, status: cp.TrayStatus, *, camera_off: bool, offer: bool) -> None:
+        changed = status.kind != self.status.kind
+        super().show_status(status, camera_off=camera_off, offer=offer)
+        if changed:
+            self.tray.setIcon(self.icon)
+        self.tray.setToolTip(f"rom-tracker: {status.text}")
+
+    def notify(self, title: str, text: str) -> None:
+        # NoIcon: desktops play no sound for it; Information may chime (sound turned on)
+        icon = (
+            QSystemTrayIcon.MessageIcon.Information
+            if self.sound
+            else QSystemTrayIcon.MessageIcon.NoIcon
+        )
+        self.tray.showMessage(title, text, icon, 15_000)
+
+    def show(self) -> None:
+        self.tray.show()
+
+    def hide(self) -> None:
+        self.tray.hide()
+
+
+class WindowlessTray(Tray):
+    """No system tray: the same menu, the notifications kept in ``messages`` (the window
+    shows the latest in its status bar, through ``notified``)."""
+
+    notified = Signal(str, str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.messages: list[tuple[str, str]] = []
+
+    def notify(self, title: str, text: str) -> None:
+        self.messages.append((title, text))
+        self.notified.emit(title, text)
