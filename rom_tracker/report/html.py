@@ -231,11 +231,28 @@ def _accuracy(d: ReportData) -> str:
             "(not found beside this installation).</p>"
         )
     else:
+        shares = any(math.isfinite(b.reading_share) for b in acc.head_yaw)
         rows = "".join(
             f"<tr><td>{escape(b.band)}°</td><td class='num'>{b.photos}</td>"
             f"<td class='num'>{'not measured' if not math.isfinite(b.mae_deg) else _deg(b.mae_deg)}"
-            "</td></tr>"
+            "</td>"
+            + (
+                f"<td class='num'>{b.reading_share:.0%}</td>"
+                if math.isfinite(b.reading_share)
+                else ("<td class='num'>-</td>" if shares else "")
+            )
+            + "</tr>"
             for b in acc.head_yaw
+        )
+        share_head = '<th class="num">Photos with a reading</th>' if shares else ""
+        many = sum(b.photos for b in acc.head_yaw) >= 100
+        caveat = (
+            "Measured on real photos of people the method was not tuned on (cross-validated). "
+            "Where the face is turned too far for the camera to see it, there is no reading "
+            "rather than a guess: the end of a full neck turn is often not measured, or "
+            "under-estimated."
+            if many
+            else "Few photos per band: treat them as a guide to size, not a guarantee."
         )
         hip = (
             f"<p>Hip flexion, compared with a four-camera reference on a recorded movement: "
@@ -248,9 +265,8 @@ def _accuracy(d: ReportData) -> str:
 <p>Head turn (yaw) measured on photos whose true angle is known: the average error grows
 as the head turns further from the camera.</p>
 <table><thead><tr><th>Head turned from the camera</th><th class="num">Photos</th>
-<th class="num">Average error</th></tr></thead><tbody>{rows}</tbody></table>{hip}
-<p class="muted">Figures from rom-tracker's docs/accuracy.md. Few photos per band: treat
-them as a guide to size, not a guarantee.</p>"""
+<th class="num">Average error</th>{share_head}</tr></thead><tbody>{rows}</tbody></table>{hip}
+<p class="muted">Figures from rom-tracker's docs/accuracy.md. {caveat}</p>"""
     return f"""
 <h2>How to read these numbers</h2>
 <div class="block"><p>Angles come from a webcam video: MediaPipe finds the face and body

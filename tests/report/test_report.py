@@ -86,6 +86,31 @@ def test_accuracy_parse_known_table() -> None:
         accuracy_doc.parse("# nothing here\n")
 
 
+def test_accuracy_parse_cross_validated_table() -> None:
+    """The per-band table of the real dev sets wins over section 1's, first table only."""
+    text = """
+| true \\|yaw\\| band | 0-30 | 75-90 |
+|---|---|---|
+| photos | 519 | 43 |
+| ours, cross-validated: a reading | 100 % | 21 % |
+| ours, cross-validated: mean error | 2.3 | 10.1 |
+
+| true \\|yaw\\| band | 0-30 | 75-90 |
+|---|---|---|
+| photos | 48 | 64 |
+| ours, cross-validated: mean error | 4.8 | 29.7 |
+
+| abs(yaw) band | photos | yaw MAE raw | yaw MAE ours |
+|---|---|---|---|
+| 0-30 | 5 | 1.2 | 0.9 |
+"""
+    f = accuracy_doc.parse(text)
+    assert [(b.band, b.photos, b.mae_deg, b.reading_share) for b in f.head_yaw] == [
+        ("0-30", 519, 2.3, 1.0),
+        ("75-90", 43, 10.1, 0.21),
+    ]
+
+
 @pytest.mark.parametrize(
     ("span", "step"), [(10, 2), (45, 10), (100, 20), (3, 1), (12, 2.5), (0.4, 0.1)]
 )
