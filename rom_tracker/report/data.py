@@ -20,8 +20,12 @@ from rom_tracker.errors import NothingDetectedError, UsageError
 from rom_tracker.report.accuracy_doc import AccuracyFigures
 from rom_tracker.rom.movements import MOVEMENTS
 from rom_tracker.store import CompareRow, Profile, Session, Store
+from rom_tracker.store.posture_history import PostureDay, posture_days
 from rom_tracker.store.stats import compare, effort_gaps
 from rom_tracker.store.trends import MovementProgress, movement_progress
+
+#: Days of the posture monitor's history a report shows, up to its end date.
+POSTURE_DAYS = 14
 
 RECORD_FIX = "record one with `rom-tracker record --profile {p} ...` or import some"
 
@@ -62,6 +66,7 @@ class ReportData:
     generated_at: str
     version: str = __version__
     models: dict[str, str] = field(default_factory=dict)  # name -> SHA-256, all sessions
+    posture: tuple[PostureDay, ...] = ()  # the posture monitor's days; empty if never used
 
 
 def parse_day(text: str, option: str) -> date:
@@ -144,6 +149,7 @@ def gather(
     for s in sessions:
         models.update({str(k): str(v) for k, v in (s.models or {}).items()})
     when = (now or datetime.now(UTC)).astimezone(UTC)
+    days = posture_days(store, req.profile, POSTURE_DAYS, today=req.date_to or when.date())
     return ReportData(
         profile=profile,
         sessions=tuple(sessions),
@@ -155,6 +161,7 @@ def gather(
         accuracy=accuracy,
         generated_at=when.strftime("%Y-%m-%d %H:%M UTC"),
         models=models,
+        posture=tuple(days) if any(d.monitored_min > 0 for d in days) else (),
     )
 
 

@@ -279,6 +279,38 @@ one of 30° to the right are both 30).</p><dl>{words}</dl></div>
 the table above is.</p></div>"""
 
 
+def _minutes(m: float) -> str:
+    total = round(m)
+    return f"{total // 60} h {total % 60:02d}" if total >= 60 else f"{total} min"
+
+
+def _posture(d: ReportData) -> str:
+    """The posture monitor's days (only where it was used): sitting, good posture, breaks."""
+    if not d.posture:
+        return ""
+    rows = "".join(
+        f"<tr><td>{escape(day.day)}</td><td class='num'>{_minutes(day.monitored_min)}</td>"
+        f"<td class='num'>{_minutes(day.sitting_min)}</td>"
+        f"<td class='num'>{day.good_share:.0%}</td>"
+        f"<td class='num'>{_minutes(day.head_down_min)}</td>"
+        f"<td class='num'>{_minutes(day.head_forward_min)}</td>"
+        f"<td class='num'>{day.breaks}</td><td class='num'>{day.micro_pauses}</td></tr>"
+        if day.monitored_min > 0
+        else f"<tr class='muted'><td>{escape(day.day)}</td><td colspan='7'>not monitored</td></tr>"
+        for day in d.posture
+    )
+    return f"""
+<h2>Posture at the desk</h2>
+<div class="block"><p>From the posture monitor, the last {len(d.posture)} days up to
+{escape(d.posture[-1].day)}: minutes summed on this computer, never pictures. Good
+posture is measured against the person's own calibration (head not dropped, not pushed
+forward).</p>
+<table><thead><tr><th>Day</th><th class="num">Monitored</th><th class="num">Sitting</th>
+<th class="num">Good posture</th><th class="num">Head down</th>
+<th class="num">Head forward</th><th class="num">Breaks</th>
+<th class="num">Micro Pauses</th></tr></thead><tbody>{rows}</tbody></table></div>"""
+
+
 def render(d: ReportData, paper: str = "A4") -> str:
     """The whole page; ``paper``: "A4" or "letter" (the print page size)."""
     return (
@@ -289,6 +321,7 @@ def render(d: ReportData, paper: str = "A4") -> str:
         + _header(d, paper)
         + _compare(d)
         + _movements(d)
+        + _posture(d)
         + _accuracy(d)
         + "</body></html>\n"
     )

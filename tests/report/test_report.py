@@ -255,3 +255,39 @@ def test_calibration_in_words() -> None:
 
     text = _calibration({"head_yaw_deg": 1.234, "head_pitch_deg": -10.0})
     assert text == "calibration: head yaw 1.2°, head pitch -10.0°"
+
+
+def test_posture_history_in_the_report_only_where_monitored(db: Path, tmp_path: Path) -> None:
+    """The posture monitor's minutes (issue 14) appear as a table of days; a profile that
+    never used the monitor gets no such section."""
+    import shutil as sh
+
+    from rom_tracker.monitor.summary import PostureMinute
+    from rom_tracker.store import Store
+    from rom_tracker.store.posture_history import add_minutes
+
+    plain = tmp_path / "plain.html"
+    assert main(["report", "--profile", "demo", "--db", str(db), "--out", str(plain)]) == 0
+    assert "Posture at the desk" not in plain.read_text(encoding="utf-8")
+
+    copy = tmp_path / "db.sqlite3"
+    sh.copy(db, copy)
+    with Store.open(copy) as store:
+        add_minutes(
+            store,
+            "demo",
+            [
+                PostureMinute(
+                    f"2026-10-26T09:{m:02d}:00Z", 60.0, 60.0, 45.0, 10.0, 5.0, 0, int(m == 0)
+                )
+                for m in range(30)
+            ],
+        )
+    out = tmp_path / "posture.html"
+    args = ["report", "--profile", "demo", "--db", str(copy), "--to", "2026-10-26"]
+    assert main([*args, "--out", str(out)]) == 0
+    text = re.sub(r"<[^>]+>", " ", out.read_text(encoding="utf-8"))
+    assert "Posture at the desk" in text
+    section = text[text.index("Posture at the desk") :]
+    row = re.sub(r"\s+", " ", section[section.index("2026-10-26 ") :])[:80]
+    assert row.startswith("2026-10-26 30 min 30 min 75% 5 min 2 min 0 1"), row
