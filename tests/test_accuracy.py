@@ -22,7 +22,6 @@ from rom_tracker.kinematics.face_model import (
     YAW_CORRECTED,
     correct_face_yaw,
 )
-from rom_tracker.models import resolve
 from rom_tracker.pipeline import ModelPaths
 
 pytestmark = pytest.mark.real
@@ -31,17 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def models(model_env: dict[str, str]) -> ModelPaths:
-    mp = pytest.MonkeyPatch()
-    for key, value in model_env.items():
-        mp.setenv(key, value)
-    try:
-        return ModelPaths(
-            face=Path(resolve("face_landmarker", progress=False)),
-            pose=Path(resolve("pose_landmarker_lite", progress=False)),
-        )
-    finally:
-        mp.undo()
+def models(real_models: ModelPaths) -> ModelPaths:
+    return real_models
 
 
 @pytest.fixture(scope="module")

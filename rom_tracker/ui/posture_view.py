@@ -25,7 +25,7 @@ from rom_tracker.live import LiveResult
 from rom_tracker.overlay import overlay_for
 from rom_tracker.ui import theme
 from rom_tracker.ui.live_view import label, panel
-from rom_tracker.ui.posture import (
+from rom_tracker.monitor.posture import (
     AWAY,
     CALIBRATING,
     FORWARD_HEAD,

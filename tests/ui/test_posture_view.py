@@ -15,7 +15,7 @@ def feed(view, t0: float, seconds: float, pitch: float) -> float:
 
 
 def test_calibrate_monitor_offer_and_dismiss(qtbot, settings) -> None:
-    from rom_tracker.ui.posture import GOOD, HEAD_DOWN, MONITORING
+    from rom_tracker.monitor.posture import GOOD, HEAD_DOWN, MONITORING
     from rom_tracker.ui.posture_view import PostureView
 
     settings.setValue("posture/break_minutes", 5)

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from rom_tracker.ui.posture import (
+from rom_tracker.monitor.posture import (
     AWAY,
     FORWARD_HEAD,
     GOOD,
