@@ -1,6 +1,6 @@
 """Posture monitor: calibrate a good sitting posture, then a calm status, sitting time and
 time in good posture, and a dismissible offer of a Micro Pause after a chosen sitting
-time. Logic in :class:`~rom_tracker.ui.posture.PostureMonitor`."""
+time. Logic in :class:`~rom_tracker.monitor.posture.PostureMonitor`."""
 
 from __future__ import annotations
 
@@ -22,9 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from rom_tracker.live import LiveResult
-from rom_tracker.overlay import overlay_for
-from rom_tracker.ui import theme
-from rom_tracker.ui.live_view import label, panel
 from rom_tracker.monitor.posture import (
     AWAY,
     CALIBRATING,
@@ -39,6 +36,9 @@ from rom_tracker.monitor.posture import (
     PostureState,
     posture_metrics,
 )
+from rom_tracker.overlay import overlay_for
+from rom_tracker.ui import theme
+from rom_tracker.ui.live_view import label, panel
 from rom_tracker.ui.widgets import VideoView, fmt_deg
 
 STATUS_TEXT = {
