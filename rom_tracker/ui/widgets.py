@@ -21,6 +21,8 @@ from rom_tracker.ui import theme
 from rom_tracker.ui.ranges import SideRange
 from rom_tracker.ui.ringbuffer import RingBuffer
 
+#: The live plot's y range (degrees either side of 0) while nothing is seen.
+EMPTY_RANGE_DEG = 30.0
 REDRAW_MS = 33  # ~30 Hz
 
 
@@ -234,6 +236,7 @@ class LivePlot(pg.PlotWidget):
         item.setDownsampling(auto=True, mode="peak")
         item.showGrid(x=True, y=True, alpha=0.25)
         item.setLabel("bottom", "seconds ago")
+        item.getAxis("left").enableAutoSIPrefix(False)  # degrees, never "x0.001"
         item.setMouseEnabled(x=False, y=False)
         item.hideButtons()
         item.setXRange(-self.window_s, 0.0, padding=0.01)
@@ -296,3 +299,8 @@ class LivePlot(pg.PlotWidget):
         x = t - t[-1] if t.size else t
         for i, curve in enumerate(self.curves):
             curve.setData(x, v[:, i] if t.size else v, connect="finite")
+        item = self.getPlotItem()
+        if t.size and np.isfinite(v).any():
+            item.enableAutoRange(axis="y")
+        else:  # nothing seen (yet): a plain range, not an auto-range of nothing
+            item.setYRange(-EMPTY_RANGE_DEG, EMPTY_RANGE_DEG, padding=0)

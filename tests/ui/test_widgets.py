@@ -38,6 +38,26 @@ def test_live_plot_scrolls_and_keeps_gaps(qtbot) -> None:
     assert np.isnan(y).sum() == 1
 
 
+def test_live_plot_with_nothing_seen_shows_plain_degrees(qtbot) -> None:
+    """A head never seen (a profile video): the axis keeps a plain +-30 degree range (no
+    auto-range of nothing, no "x0.001" scaling); real values bring auto-range back."""
+    from rom_tracker.ui.widgets import EMPTY_RANGE_DEG, LivePlot
+
+    plot = LivePlot(window_s=5.0)
+    qtbot.addWidget(plot)
+    plot.configure(["a"], ["a"], ["#ffffff"])
+    for t in times(60):
+        plot.append(float(t), {"a": math.nan})
+    plot.refresh()
+    item = plot.getPlotItem()
+    low, high = item.viewRange()[1]
+    assert (low, high) == (-EMPTY_RANGE_DEG, EMPTY_RANGE_DEG)
+    assert not item.getAxis("left").autoSIPrefix
+    plot.append(10.0, {"a": 70.0})
+    plot.refresh()
+    assert item.getViewBox().autoRangeEnabled()[1]
+
+
 def test_plot_redraws_from_its_timer(qtbot) -> None:
     from rom_tracker.ui.widgets import REDRAW_MS, LivePlot
 
