@@ -32,6 +32,7 @@ from rom_tracker.monitor.posture import (
 from rom_tracker.monitor.summary import MinuteSummariser, PostureMinute
 from rom_tracker.store import Store
 from rom_tracker.store.posture_history import add_minutes
+from rom_tracker.ui.posture_view import FORWARD_REMIND_KEY
 from rom_tracker.ui.tray import Tray
 
 log = logging.getLogger(__name__)
@@ -85,7 +86,7 @@ class PostureCompanion(QObject):
         self.store, self.settings, self.tray, self.profile = store, settings, tray, profile
         self.now = now
         self.monitor = monitor_from_settings(settings)
-        remind = float(str(settings.value("posture/forward_remind_minutes", 0) or 0))
+        remind = float(str(settings.value(FORWARD_REMIND_KEY, 0) or 0))
         remind_s = 60.0 * remind if remind > 0 else None
         self.model = cp.Companion(self.monitor, forward_remind_s=remind_s)
         self.summary = MinuteSummariser()

@@ -41,6 +41,9 @@ from rom_tracker.ui import theme
 from rom_tracker.ui.live_view import label, panel
 from rom_tracker.ui.widgets import VideoView, fmt_deg
 
+#: Setting read by the tray monitor (ui/posture_companion.py): minutes, 0 = no reminder.
+FORWARD_REMIND_KEY = "posture/forward_remind_minutes"
+
 STATUS_TEXT = {
     GOOD: ("Good posture", theme.GOOD),
     FORWARD_HEAD: ("Head forward: let it float back over your shoulders", theme.WARN),
@@ -100,6 +103,19 @@ class PostureView(QWidget):
             lambda on: settings.setValue("posture/autostart", "true" if on else "false")
         )
 
+        self.forward_remind = QSpinBox()
+        self.forward_remind.setRange(0, 60)
+        self.forward_remind.setSpecialValueText("off")
+        self.forward_remind.setSuffix(" min")
+        self.forward_remind.setToolTip(
+            "The tray monitor reminds you once after this long with the head pushed forward "
+            "(0: never). Takes effect the next time the monitor starts."
+        )
+        self.forward_remind.setValue(int(float(str(settings.value(FORWARD_REMIND_KEY, 0) or 0))))
+        self.forward_remind.valueChanged.connect(
+            lambda minutes: settings.setValue(FORWARD_REMIND_KEY, minutes)
+        )
+
         self.offer = QFrame()
         self.offer.setObjectName("offer")
         ol = QHBoxLayout(self.offer)
@@ -138,7 +154,9 @@ class PostureView(QWidget):
             2,
         )
         grid.addWidget(self.autostart, 7, 0, 1, 2)
-        grid.setRowStretch(8, 1)
+        grid.addWidget(label("Remind of a forward head after", "muted"), 8, 0)
+        grid.addWidget(self.forward_remind, 8, 1)
+        grid.setRowStretch(9, 1)
         box.setFixedWidth(420)
         body = QHBoxLayout()
         body.addWidget(self.video, 1)

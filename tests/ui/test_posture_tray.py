@@ -205,3 +205,17 @@ def test_history_view_charts_the_stored_days(qtbot, store: Store) -> None:
     assert "nothing monitored" in today_text(None)
     view.refresh()  # again: the charts are replaced, not added
     assert view.plots.count() == 3
+
+
+@pytest.mark.parametrize(("minutes", "remind_s"), [(0, None), (4, 240.0)])
+def test_forward_reminder_set_in_the_posture_tab_reaches_the_tray_monitor(
+    qtbot, store: Store, settings, minutes: int, remind_s: float | None
+) -> None:
+    from rom_tracker.ui.posture_view import PostureView
+
+    view = PostureView(settings)
+    qtbot.addWidget(view)
+    assert view.forward_remind.value() == 0 and view.forward_remind.text() == "off"
+    view.forward_remind.setValue(minutes)
+    c = make_companion(qtbot, store, settings, FakeCamera())
+    assert c.model.forward_remind_s == remind_s
