@@ -276,10 +276,13 @@ class GuidedView(QWidget):
             self.setup_message.setText("Choose or create a profile first (at the top).")
             return
         self._close_video()
+        self.flow.settings.pop("kept_video", None)
         if self.keep_video.isChecked():
             stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
             self.kept_path = data_dir() / "videos" / f"{plan.profile}-{stamp}.mp4"
             self.keeper = VideoKeeper(self.kept_path, math.nan)  # fps: 30, a camera's rate
+            # stored with the session, as `record --keep-video` does, for `annotate`
+            self.flow.settings["kept_video"] = str(self.kept_path)
         self._after(self.flow.start(plan))
 
     def _after(self, notices: Sequence[Notice]) -> None:

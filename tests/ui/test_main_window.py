@@ -306,3 +306,5 @@ def test_keep_video_checkbox_keeps_the_frames_measured(qtbot, store: Store, sett
     size = (int(cap.get(cv2.CAP_PROP_FRAME_WIDTH)), int(cap.get(cv2.CAP_PROP_FRAME_HEIGHT)))
     cap.release()
     assert size == (160, 120) and 0 < frames <= fed
+    session = store.session(window.flow.session_id)
+    assert session.settings["kept_video"] == str(video)  # as record --keep-video stores it
