@@ -5,7 +5,7 @@ the pose cue (``kinematics.fusion``) is calibrated with the shipped
 ``calibrate_pose_yaw`` on its photos at tilts -15/0/+15 where the face is found and the
 corrected face yaw is within the trust limit, then read on its tilt-0 photos and compared
 with the nominal pan (truth yaw = -pan). The models run on the photos as ``analyze`` runs a
-photo (``rom_tracker.headpose_dev.pointing04_series``, about a minute on 2 cores):
+photo (``rom_tracker.pose_cue_dev.pointing04_series``, about a minute on 2 cores):
 
     ROM_TRACKER_MODEL_MIRROR=../shared/models .venv/bin/python bench/pose_cue_recordings.py
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 import _common  # bench/ is on sys.path when a script here is run
 import numpy as np
 
-from rom_tracker import headpose_dev as hd
+from rom_tracker import pose_cue_dev as pc
 from rom_tracker.kinematics.fusion import FACE_TRUSTED_DEG
 from rom_tracker.models import resolve
 from rom_tracker.pipeline import ModelPaths
@@ -35,10 +35,10 @@ def pct(x: float) -> str:
     return "n/a" if not math.isfinite(x) else f"{100 * x:.0f} %"
 
 
-def table(rows: list[tuple[str, hd.PoseCueRecordings, np.ndarray | None]]) -> str:
-    head = "| | " + " | ".join(f"{lo:g}-{hi:g}" for lo, hi in hd.POSE_CUE_BANDS) + " |"
-    lines = [head, "|---|" + "---|" * len(hd.POSE_CUE_BANDS)]
-    first = hd.pose_cue_bands(rows[0][1])
+def table(rows: list[tuple[str, pc.PoseCueRecordings, np.ndarray | None]]) -> str:
+    head = "| | " + " | ".join(f"{lo:g}-{hi:g}" for lo, hi in pc.POSE_CUE_BANDS) + " |"
+    lines = [head, "|---|" + "---|" * len(pc.POSE_CUE_BANDS)]
+    first = pc.pose_cue_bands(rows[0][1])
     lines.append("| photos (tilt 0) | " + " | ".join(str(b.photos) for b in first) + " |")
     lines.append(
         "| face yaw where found (current): mean error, photos with a face | "
@@ -46,7 +46,7 @@ def table(rows: list[tuple[str, hd.PoseCueRecordings, np.ndarray | None]]) -> st
         + " |"
     )
     for name, r, gate in rows:
-        bands = hd.pose_cue_bands(r, gate)
+        bands = pc.pose_cue_bands(r, gate)
         lines.append(
             f"| {name}: cue on every photo, mean error (signed), wrong side | "
             + " | ".join(
@@ -67,14 +67,14 @@ def table(rows: list[tuple[str, hd.PoseCueRecordings, np.ndarray | None]]) -> st
     return "\n".join(lines)
 
 
-def gate_table(r: hd.PoseCueRecordings) -> str:
+def gate_table(r: pc.PoseCueRecordings) -> str:
     lines = [
         "| calibration rmse <= | series passing | cue error 60-75 | cue error 75-90 |",
         "|---|---|---|---|",
     ]
     for th in RMSE_GATES:
         g = r.rmse <= th
-        b = hd.pose_cue_bands(r, g)
+        b = pc.pose_cue_bands(r, g)
         lines.append(
             f"| {th:g} | {len(np.unique(r.series[g]))} of {len(np.unique(r.series))} | "
             f"{f1(b[1].pose_mae)} | {f1(b[2].pose_mae)} |"
@@ -82,10 +82,10 @@ def gate_table(r: hd.PoseCueRecordings) -> str:
     return "\n".join(lines)
 
 
-def per_series(r: hd.PoseCueRecordings) -> tuple[float, float]:
+def per_series(r: pc.PoseCueRecordings) -> tuple[float, float]:
     """Correlation over series of calibration rmse and frames with the cue's 75-90 error."""
     rm, fr, err = [], [], []
-    far = hd.in_band(r.yaw, (75.0, 90.0))
+    far = pc.in_band(r.yaw, (75.0, 90.0))
     for s in np.unique(r.series):
         m = r.series == s
         rm.append(r.rmse[m][0])
@@ -96,16 +96,16 @@ def per_series(r: hd.PoseCueRecordings) -> tuple[float, float]:
 
 def section(data: Path, models: ModelPaths) -> str:
     """The section of ``docs/accuracy.md`` (markdown)."""
-    photos = hd.pointing04_series(data, models)
-    shipped = hd.pose_cue_recordings(photos, FACE_TRUSTED_DEG)
-    narrow = hd.pose_cue_recordings(photos, 30.0)
+    photos = pc.pointing04_series(data, models)
+    shipped = pc.pose_cue_recordings(photos, FACE_TRUSTED_DEG)
+    narrow = pc.pose_cue_recordings(photos, 30.0)
     rows = [
         (f"calibrated on face yaw <= {FACE_TRUSTED_DEG:g} (shipped)", shipped, None),
         ("calibrated on face yaw <= 30", narrow, None),
         (
             "<= 30, gated by calibration rmse (threshold chosen leaving the person out)",
             narrow,
-            hd.lopo_rmse_gate(narrow, RMSE_GATES),
+            pc.lopo_rmse_gate(narrow, RMSE_GATES),
         ),
     ]
     notes = []
@@ -122,7 +122,7 @@ def section(data: Path, models: ModelPaths) -> str:
             f"({int(both.sum())} photos) the cue sits {d.mean():+.1f} degrees from the face "
             f"yaw toward the turn (mean |cue - face| {np.abs(d).mean():.1f})."
         )
-    far = hd.pose_cue_bands(narrow)
+    far = pc.pose_cue_bands(narrow)
     at0 = photos.tilt == 0
     span = np.nanmedian(photos.cues.span[at0 & (np.abs(photos.yaw) == 90.0)]) / np.nanmedian(
         photos.cues.span[at0 & (photos.yaw == 0.0)]
@@ -159,7 +159,7 @@ degrees, where the face landmarker loses the face. The pose-landmark yaw
 (`head_yaw_pose_deg`, `kinematics.fusion`) can be calibrated on the same recording's frames
 where the face yaw is trusted; is it then trustworthy beyond the face's reach? Each
 Pointing'04 dev series (8 people x 2 series, body still) is taken as one recording: the
-models run on each photo as `analyze` runs a photo (`headpose_dev.pointing04_series`);
+models run on each photo as `analyze` runs a photo (`pose_cue_dev.pointing04_series`);
 the shipped `calibrate_pose_yaw` is fitted on the series' photos at tilts -15 / 0 / +15
 where the face is found and the corrected face yaw is within the trust limit; the
 calibrated cue is read on the series' 13 tilt-0 photos and compared with the nominal pan

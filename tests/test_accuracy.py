@@ -16,6 +16,7 @@ import pytest
 
 from rom_tracker import accuracy as acc
 from rom_tracker import headpose_dev as hd
+from rom_tracker import pose_cue_dev as pc
 from rom_tracker.kinematics.face_model import (
     EXPECTED_ERROR_DEG,
     EXPECTED_ERROR_KNOTS,
@@ -246,18 +247,18 @@ def test_pose_cue_beyond_the_face_in_a_recording(data: Path, models: ModelPaths)
     with the calibration on face yaw <= 30, 19.2 / 27.0 on <= 45), and a calibration-rmse
     gate chosen leaving the person out does not bring it there (16.3 / 22.3). If the cue
     improves enough to fail this, revisit the decision."""
-    photos = hd.pointing04_series(data, models)
+    photos = pc.pointing04_series(data, models)
     for trusted, mid, far in ((30.0, 14.3, 21.1), (45.0, 19.2, 27.0)):
-        r = hd.pose_cue_recordings(photos, trusted)
-        bands = hd.pose_cue_bands(r)
+        r = pc.pose_cue_recordings(photos, trusted)
+        bands = pc.pose_cue_bands(r)
         print(trusted, [(b.band, round(b.pose_mae, 1), round(b.added, 2)) for b in bands])
         assert [b.photos for b in bands] == [32, 32, 64]
         assert all(b.pose_wrong == 0.0 for b in bands)
         assert bands[1].pose_mae == pytest.approx(mid, abs=2.0)
         assert bands[2].pose_mae == pytest.approx(far, abs=2.0)
         assert bands[2].added == pytest.approx(17 / 64, abs=0.05)
-    narrow = hd.pose_cue_recordings(photos, 30.0)
-    gated = hd.pose_cue_bands(narrow, hd.lopo_rmse_gate(narrow, (2.0, 3.0, 4.0, 5.0, 6.0)))
+    narrow = pc.pose_cue_recordings(photos, 30.0)
+    gated = pc.pose_cue_bands(narrow, pc.lopo_rmse_gate(narrow, (2.0, 3.0, 4.0, 5.0, 6.0)))
     print("gated", [(b.band, round(b.pose_mae, 1)) for b in gated])
     assert gated[1].pose_mae > 12.0
     assert gated[2].pose_mae > 17.0
