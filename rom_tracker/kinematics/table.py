@@ -13,8 +13,9 @@ Steps for the head group (see the modules named):
 3. with ``AngleOptions.neutral``, relative to the neutral head (``neutral``);
 4. yaw over the full range from the face yaw and the pose landmarks (``fusion``);
 5. trunk yaw (shoulder line), implausible readings dropped (``head``), relative to the
-   neutral when there is one, then the head's pull on the shoulders taken out and a firm
-   dead band (``trunk``); neck rotation = head yaw - trunk yaw.
+   neutral when there is one, then a firm dead band (``trunk``; its head-pull term is 0 by
+   default: measured, not adopted, docs/accuracy_neck.md); neck rotation = head yaw -
+   trunk yaw.
 """
 
 from __future__ import annotations
