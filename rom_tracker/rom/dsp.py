@@ -22,6 +22,7 @@ Pure numpy.
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import NamedTuple
 
@@ -62,7 +63,14 @@ def butter_lowpass_sos(order: int, cutoff_hz: float, fs: float) -> FloatArray:
 
 
 def _impulse_response(sos: FloatArray) -> FloatArray:
-    """The cascade's impulse response, until it has decayed (poles inside the unit circle)."""
+    """The cascade's impulse response, until it has decayed (poles inside the unit circle);
+    computed once per filter (a video filters every column and every run with one)."""
+    return _impulse_response_of(sos.shape, sos.tobytes()).copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _impulse_response_of(shape: tuple[int, ...], data: bytes) -> FloatArray:
+    sos = np.frombuffer(data, dtype=np.float64).reshape(shape)
     radius = max((float(np.max(np.abs(np.roots(s[3:])))) if s[5] or s[4] else 0.0) for s in sos)
     if radius >= 1.0:
         raise ValueError("the filter is not stable")
