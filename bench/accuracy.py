@@ -1,6 +1,6 @@
 """Accuracy of rom-tracker's angles against third-party reference data, beside raw MediaPipe.
 
-Sections (all read ``../shared/data`` in place; see ``rom_tracker/accuracy.py``):
+Sections (all read ``../shared/data`` in place; see ``rom_tracker/evaluation/accuracy.py``):
 
 1. Head yaw / pitch / roll on the AFLW2000-3D dev photos per |yaw| band, and how often a
    head reading exists; the BIWI frame (a rotation-matrix -> angle check).
@@ -10,6 +10,9 @@ Sections (all read ``../shared/data`` in place; see ``rom_tracker/accuracy.py``)
    where the script allows it: coverage and monotonicity.
 
 Prints the tables and writes ``docs/accuracy.md`` (``--no-write`` to skip).
+
+Why one script of about 550 lines: it writes one document, and most of it is that
+document's prose beside the tables it fills in, in the document's own order.
 
     ROM_TRACKER_MODEL_MIRROR=../shared/models .venv/bin/python bench/accuracy.py
 """
@@ -27,10 +30,10 @@ import accuracy_headpose
 import numpy as np
 import pose_cue_recordings
 
-from rom_tracker import accuracy as acc
+from rom_tracker.evaluation import accuracy as acc
 from rom_tracker.kinematics.camera import DEFAULT_HFOV_DEG, MEDIAPIPE_PERSPECTIVE_SHARE
 from rom_tracker.kinematics.fusion import DEFAULT_POSE_YAW_MODEL
-from rom_tracker.models import resolve
+from rom_tracker.media.models import resolve
 from rom_tracker.pipeline import ModelPaths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -355,6 +358,21 @@ def document(  # noqa: PLR0917 (one call site, every part of the report)
     rows: list[acc.PhotoRow],
     turns: list[acc.RenderTurn],
 ) -> str:
+    return (
+        summary(bands, best, best_rmse, rows, turns)
+        + measured_sections(head, off, off_text, hips, best)
+        + render_and_limit_sections(renders, profiles)
+    )
+
+
+def summary(
+    bands: list[acc.BandError],
+    best: acc.CameraHips,
+    best_rmse: float,
+    rows: list[acc.PhotoRow],
+    turns: list[acc.RenderTurn],
+) -> str:
+    """The title, how it was measured, and the targets of issue 3 against the figures."""
     if turns:
         t = max(turns, key=lambda x: x.max_yaw_deg)
         upto = np.abs(t.truth) <= 85.0  # the target's range: frames turned up to 85 deg
@@ -386,7 +404,7 @@ Everything is measured with the models in `../shared/models` (face landmarker, p
 landmarker lite) on the third-party material in `../shared/data` (see its README for
 licences and ground truth). "Raw" is MediaPipe as it comes: the face-matrix angles, and
 pose-lite world-landmark hip flexion. "Ours" is what `rom-tracker analyze` writes with its
-defaults for that kind of input. Tolerances guarding these figures: `tests/test_accuracy.py`.
+defaults for that kind of input. Tolerances guarding these figures: `tests/evaluation/test_accuracy.py`.
 
 ## Summary against the targets of issue 3
 
@@ -415,7 +433,14 @@ defaults for that kind of input. Tolerances guarding these figures: `tests/test_
   therefore measures what the face landmarker covers; the pose-landmark yaw is still
   written (`head_yaw_pose_deg`) and shown for renders and profiles in sections 4 and 5.
 
-## Head yaw and pitch on the real dev sets (issue 11)
+"""
+
+
+def measured_sections(
+    head: str, off: acc.OffAxis, off_text: str, hips: str, best: acc.CameraHips
+) -> str:
+    """The dev-set hooks, then sections 1-3: photos, the off-axis correction, the hips."""
+    return f"""## Head yaw and pitch on the real dev sets (issue 11)
 
 {HEADPOSE_HOOK}
 
@@ -433,7 +458,7 @@ Mean absolute error in degrees per band of true |yaw|. Photos are analysed as ph
 independent, no self-calibration of the pose yaw, no off-axis correction (photos are often
 crops; AFLW's labels come from a weak-perspective fit, i.e. relative to the line of sight).
 Pitch and roll come from the face matrix in both columns. The labels are decomposed in our
-Euler order (`rom_tracker/reference.py`). *Roll: AFLW2000-3D's labels are a 3D-model fit;
+Euler order (`rom_tracker/evaluation/reference.py`). *Roll: AFLW2000-3D's labels are a 3D-model fit;
 roll errors are indicative only.
 
 {head}
@@ -463,7 +488,7 @@ of the error (at 20 deg off-axis, a 10 deg field-of-view error leaves about 3 de
 100 frames per camera (one person balancing on one leg, trunk lean up to 40 deg, leg swing,
 hip adduction up to 30 deg); the reference is 4-camera triangulation + OpenSim inverse
 kinematics, not marker motion capture. "view (ref)": the camera's view of the subject from
-the calibration and the reference 3D points (`rom_tracker.accuracy.reference_views`), in the
+the calibration and the reference 3D points (`rom_tracker.evaluation.accuracy.reference_views`), in the
 convention of `view_angle_deg` (0 front, +-90 side, 180 back); "view (est.)": median of our
 per-frame `view_angle_deg`; "from side": how far the reference view is from a side view.
 
@@ -479,7 +504,12 @@ as the definition gap. Camera 2 faces the subject, and pose-lite takes it for a 
 there; a face seen in the frame would let the trunk-yaw guard catch this, but faces are
 blurred in this data set.
 
-## 4. Rendered head turns: coverage and monotonicity
+"""
+
+
+def render_and_limit_sections(renders: str, profiles: str) -> str:
+    """Sections 4 and 5 (renders, real profiles) and the limits of the data."""
+    return f"""## 4. Rendered head turns: coverage and monotonicity
 
 `samples/make_head_turn.py --pattern sweep --max-yaw N --seconds 10 --size 640x480` (the
 public-domain skimage astronaut photo textured onto a head mesh and turned). A reading
@@ -528,7 +558,7 @@ ground truth beyond "in profile".
   the two real face videos with a visible pose (`d12`, `d13`); head anthropometry suggests
   about 1.5. Live, the model is then fitted on the frames seen so far
   (`rom.streaming.PoseYawCalibrator`); at the end of `d12` it is within 0.1 of the gain
-  `analyze` fits on the whole video (tests/test_live.py).
+  `analyze` fits on the whole video (tests/live/test_live.py).
 - Neck rotation = head yaw - trunk yaw: the pose model's shoulder depth follows a head turn a
   little (trunk yaw moved with about 0.1-0.2 of the head yaw on renders with a still body),
   so neck rotation reads slightly less than the head turn.

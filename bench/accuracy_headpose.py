@@ -14,7 +14,7 @@ from pathlib import Path
 import _common  # bench/ is on sys.path when a script here is run
 import numpy as np
 
-from rom_tracker import headpose_dev as hd
+from rom_tracker.evaluation import headpose_dev as hd
 from rom_tracker.kinematics.face_model import (
     EXPECTED_ERROR_DEG,
     EXPECTED_ERROR_KNOTS,
@@ -172,15 +172,18 @@ def tried_table(res: HeadposeResults) -> str:
 
 
 def section(res: HeadposeResults) -> str:
+    return measured(res) + tried_and_published(res)
+
+
+def measured(res: HeadposeResults) -> str:
+    """How the dev sets are read, the shipped correction's drift, and the measured tables."""
     a, p = res.aflw, res.p04
     refit = hd.fit_yaw_correction(a.raw[:, 0], a.dev.truth[:, 0])
     drift = float(np.max(np.abs(refit - np.asarray(YAW_CORRECTED))))
     expected = hd.expected_error([a, p], EXPECTED_ERROR_KNOTS)
     e_drift = float(np.max(np.abs(expected - np.asarray(EXPECTED_ERROR_DEG))))
-    a_all, a_cov = hd.overall_mae(a.dev.truth[:, 0], a.cv_yaw)
-    raw_all, raw_cov = hd.overall_mae(a.dev.truth[:, 0], a.raw[:, 0])
     return f"""Every photo is its own input, read as `rom-tracker analyze` reads a photo (its
-defaults). Truth in our conventions (`rom_tracker/reference.py`: AFLW2000-3D's labels are
+defaults). Truth in our conventions (`rom_tracker/evaluation/reference.py`: AFLW2000-3D's labels are
 Euler angles of another order, x-y'-z'' from the 3DDFA fit; they are turned into a
 rotation and decomposed our way, y-x'-z''. Taking them one by one, as before, made
 MediaPipe's pitch look 9-18 degrees wrong on turned heads: that was the mismatch of
@@ -240,7 +243,15 @@ The live view and the guided flow grey a reading out below 0.5 (`DIM_BELOW` in
 The two sets disagree (next section), so the same confidence stands for a smaller error
 on AFLW2000-3D and a larger one on Pointing'04.
 
-### What was tried for the yaw (cross-validated mean error per band, 0-30 / 30-45 / 45-60 / 60-75 / 75-90)
+"""
+
+
+def tried_and_published(res: HeadposeResults) -> str:
+    """What else was tried for the yaw, and how the figures compare with published ones."""
+    a = res.aflw
+    a_all, a_cov = hd.overall_mae(a.dev.truth[:, 0], a.cv_yaw)
+    raw_all, raw_cov = hd.overall_mae(a.dev.truth[:, 0], a.raw[:, 0])
+    return f"""### What was tried for the yaw (cross-validated mean error per band, 0-30 / 30-45 / 45-60 / 60-75 / 75-90)
 
 {tried_table(res)}
 
@@ -287,7 +298,7 @@ were not run on the same photos.
 
 
 def main() -> None:
-    from rom_tracker.models import resolve
+    from rom_tracker.media.models import resolve
 
     data = _common.SHARED / "data"
     models = ModelPaths(

@@ -23,9 +23,9 @@ import _common  # bench/ is on sys.path when a script here is run
 
 from rom_tracker.analyze import AnalyzeSettings, analyze_source
 from rom_tracker.annotate import AnnotateSettings, annotate_video
-from rom_tracker.capture import open_source
-from rom_tracker.models import resolve
-from rom_tracker.nativelog import divert_native_stderr
+from rom_tracker.media.capture import open_source
+from rom_tracker.media.models import resolve
+from rom_tracker.media.nativelog import divert_native_stderr
 from rom_tracker.pipeline import ModelPaths
 
 

@@ -26,8 +26,8 @@ import _common  # bench/ is on sys.path when a script here is run
 
 from rom_tracker.analyze import AnalyzeSettings
 from rom_tracker.batch import ModelRequest, make_jobs, run_batch
-from rom_tracker.models import resolve
-from rom_tracker.nativelog import divert_native_stderr
+from rom_tracker.media.models import resolve
+from rom_tracker.media.nativelog import divert_native_stderr
 
 
 def cpu_s() -> float:

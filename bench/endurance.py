@@ -2,7 +2,7 @@
 time, with memory and open file handles sampled every simulated minute.
 
 The path is the GUI's and the recorder's: a frame source (its own thread) -> the
-latest-frame reader -> :class:`~rom_tracker.live.LiveProcessor` (face and pose concurrently,
+latest-frame reader -> :class:`~rom_tracker.live.processor.LiveProcessor` (face and pose concurrently,
 ``angle_table`` on each frame) -> a guided :class:`~rom_tracker.rom.protocol.ProtocolRunner`
 (neck_micro_pause, started again each time it ends, one store session per round) -> each
 finished step committed with ``Store.add_trial``. The source waits until the previous frame
@@ -41,9 +41,10 @@ from pathlib import Path
 
 import numpy as np
 
-from rom_tracker.capture import Frame, SourceInfo, open_source
 from rom_tracker.kinematics.head import rotation_from_head_angles
-from rom_tracker.live import LiveProcessor, LiveResult
+from rom_tracker.live.processor import LiveProcessor
+from rom_tracker.live.result import LiveResult
+from rom_tracker.media.capture import Frame, SourceInfo, open_source
 from rom_tracker.rom.protocol import STEP_DONE, ProtocolRunner, load_protocol
 from rom_tracker.store import Store
 
@@ -171,7 +172,7 @@ def simulate(
     frames = round(minutes * 60 * FPS)
     source = PacedSource(frames, LoopedVideo(SAMPLE) if real else synthetic_rgb)
     if real:
-        from rom_tracker.models import resolve
+        from rom_tracker.media.models import resolve
         from rom_tracker.pipeline import ModelPaths
 
         models = ModelPaths(resolve("face_landmarker"), resolve("pose_landmarker_lite"))

@@ -18,10 +18,11 @@ import time
 import _common  # bench/ is on sys.path when a script here is run
 import numpy as np
 
-from rom_tracker.capture import open_source
-from rom_tracker.live import LiveProcessor, LiveResult
-from rom_tracker.models import resolve
-from rom_tracker.nativelog import divert_native_stderr
+from rom_tracker.live.processor import LiveProcessor
+from rom_tracker.live.result import LiveResult
+from rom_tracker.media.capture import open_source
+from rom_tracker.media.models import resolve
+from rom_tracker.media.nativelog import divert_native_stderr
 from rom_tracker.pipeline import ModelPaths
 
 

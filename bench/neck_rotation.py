@@ -1,6 +1,6 @@
 """Neck rotation vs head yaw when only the head turns, and whole-body turns (issue 11, item 1).
 
-Sections (``rom_tracker/accuracy_neck.py``; ``../shared/data`` read in place):
+Sections (``rom_tracker/evaluation/accuracy_neck.py``; ``../shared/data`` read in place):
 
 1. Pointing'04 dev photos (8 people, body still, head turned), each analysed as its own
    input: per band of |pan|, median |neck_rotation - head_yaw| for the raw pose-world
@@ -29,10 +29,10 @@ from pathlib import Path
 import _common  # bench/ is on sys.path when a script here is run
 import numpy as np
 
-from rom_tracker import accuracy_neck as an
-from rom_tracker.accuracy import temp_dir
+from rom_tracker.evaluation import accuracy_neck as an
+from rom_tracker.evaluation.accuracy import temp_dir
 from rom_tracker.kinematics.trunk import DEAD_BAND_DEG, TRUNK_YAW_METHOD
-from rom_tracker.models import resolve
+from rom_tracker.media.models import resolve
 from rom_tracker.pipeline import ModelPaths
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -240,7 +240,7 @@ the hold. `head_turn.mp4` is the bundled sample; the protocol render is
 A torso and head (shoulders, hips, nose, eyes, ears, mouth) turning -90..+90 deg in front
 of a pinhole camera 2 m away (focal 900 px, 1280 x 720), giving exact image and world
 landmarks and the face matrix of the head's yaw, read back through `compute_angles`
-(`rom_tracker.accuracy_neck.synthetic_turn`). First with the head following the trunk
+(`rom_tracker.evaluation.accuracy_neck.synthetic_turn`). First with the head following the trunk
 (neck 0), then with the head also turning +-30 deg relative to it. There is no model noise
 and no head pull here: it checks that a real trunk turn past the dead band is taken out,
 and shows what the dead band costs below it (a trunk turn under {lo:g} deg is read as
@@ -253,7 +253,7 @@ neck rotation: the neck error there is the trunk turn itself).
 One person balancing on one leg (100 frames per camera, face blurred), seen by 4 cameras
 from different sides: each camera sees a different trunk yaw, and the trunk also turns
 during the trial (by about 50 deg). Reference: the shoulder line of the 4-camera
-triangulation (`.trc`) in each camera's axes (`rom_tracker.accuracy.reference_lines`);
+triangulation (`.trc`) in each camera's axes (`rom_tracker.evaluation.accuracy.reference_lines`);
 medians over the frames.
 
 {cams}

@@ -5,7 +5,7 @@ the pose cue (``kinematics.fusion``) is calibrated with the shipped
 ``calibrate_pose_yaw`` on its photos at tilts -15/0/+15 where the face is found and the
 corrected face yaw is within the trust limit, then read on its tilt-0 photos and compared
 with the nominal pan (truth yaw = -pan). The models run on the photos as ``analyze`` runs a
-photo (``rom_tracker.pose_cue_dev.pointing04_series``, about a minute on 2 cores):
+photo (``rom_tracker.evaluation.pose_cue_dev.pointing04_series``, about a minute on 2 cores):
 
     ROM_TRACKER_MODEL_MIRROR=../shared/models .venv/bin/python bench/pose_cue_recordings.py
 """
@@ -18,9 +18,9 @@ from pathlib import Path
 import _common  # bench/ is on sys.path when a script here is run
 import numpy as np
 
-from rom_tracker import pose_cue_dev as pc
+from rom_tracker.evaluation import pose_cue_dev as pc
 from rom_tracker.kinematics.fusion import FACE_TRUSTED_DEG
-from rom_tracker.models import resolve
+from rom_tracker.media.models import resolve
 from rom_tracker.pipeline import ModelPaths
 
 #: Calibration-rmse thresholds (degrees) tried as the quality gate.

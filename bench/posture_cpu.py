@@ -33,13 +33,13 @@ from pathlib import Path
 
 import _common  # bench/ is on sys.path when a script here is run
 
-from rom_tracker.models import resolve
+from rom_tracker.media.models import resolve
+from rom_tracker.media.nativelog import divert_native_stderr
 from rom_tracker.monitor.engine import PostureEngine, Sample, model_estimators
 from rom_tracker.monitor.grabber import CvGrabber
 from rom_tracker.monitor.posture import CALIBRATING, PostureMonitor, PostureSettings
 from rom_tracker.monitor.sampler import AdaptiveSampler, status_agreement
 from rom_tracker.monitor.summary import MinuteSummariser, PostureMinute
-from rom_tracker.nativelog import divert_native_stderr
 from rom_tracker.pipeline import ModelPaths
 
 START_EPOCH = 1_796_371_200.0  # 2026-12-04T08:00:00Z: minutes of the simulated hour

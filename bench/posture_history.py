@@ -33,11 +33,11 @@ import _common  # bench/ is on sys.path when a script here is run
 import cv2
 import numpy as np
 
-from rom_tracker.models import resolve
+from rom_tracker.media.models import resolve
+from rom_tracker.media.nativelog import divert_native_stderr
 from rom_tracker.monitor.engine import PostureEngine, Sample, model_estimators
 from rom_tracker.monitor.posture import PostureMonitor, PostureSettings
 from rom_tracker.monitor.summary import MinuteSummariser, PostureMinute
-from rom_tracker.nativelog import divert_native_stderr
 from rom_tracker.pipeline import ModelPaths
 from rom_tracker.store import Store
 from rom_tracker.store.posture_history import add_minutes, posture_days

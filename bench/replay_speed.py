@@ -79,7 +79,7 @@ def raw_loop(video: Path, face_path: Path | None, pose_path: Path | None) -> int
 
 def analyze_once(video: Path, face_path: Path | None, pose_path: Path, what: str) -> int:
     from rom_tracker.analyze import AnalyzeSettings, analyze_source
-    from rom_tracker.capture import open_source
+    from rom_tracker.media.capture import open_source
     from rom_tracker.pipeline import ModelPaths
 
     with tempfile.TemporaryDirectory() as out:
@@ -124,8 +124,8 @@ def main() -> None:
     parser.add_argument("--video", type=Path, default=None)
     args = parser.parse_args()
 
-    from rom_tracker.models import resolve
-    from rom_tracker.nativelog import divert_native_stderr
+    from rom_tracker.media.models import resolve
+    from rom_tracker.media.nativelog import divert_native_stderr
 
     divert_native_stderr()
     video = args.video or _common.face_video_640x480()

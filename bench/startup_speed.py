@@ -58,7 +58,7 @@ def main() -> None:
         raw_loop(*(Path(p) for p in args.raw))
         return
 
-    from rom_tracker.models import resolve
+    from rom_tracker.media.models import resolve
 
     video = args.video or _common.face_video_640x480()
     face, pose = resolve("face_landmarker"), resolve("pose_landmarker_lite")

@@ -35,9 +35,9 @@ from typing import Any
 import numpy as np
 
 from rom_tracker import __version__
-from rom_tracker.calibration import Calibration, default_calibration, load_calibration
-from rom_tracker.capture import Frame, ImageSource, Source
 from rom_tracker.errors import NothingDetectedError, UsageError
+from rom_tracker.files.calibration import Calibration, default_calibration, load_calibration
+from rom_tracker.files.outputs import OutputSet, csv_bytes, json_bytes, npz_bytes
 from rom_tracker.kinematics.conventions import CONVENTIONS_DOC
 from rom_tracker.kinematics.face_model import FACE_MODEL_VERSION
 from rom_tracker.kinematics.fusion import SOURCES
@@ -45,8 +45,8 @@ from rom_tracker.kinematics.geometry import wrap_deg
 from rom_tracker.kinematics.neutral import NeutralSpec
 from rom_tracker.kinematics.table import SOURCE_COLUMN, AngleOptions, AngleResult, compute_angles
 from rom_tracker.kinematics.trunk import TRUNK_YAW_METHOD
-from rom_tracker.models import model_info
-from rom_tracker.outputs import OutputSet, csv_bytes, json_bytes, npz_bytes
+from rom_tracker.media.capture import Frame, ImageSource, Source
+from rom_tracker.media.models import model_info
 from rom_tracker.pipeline import ModelPaths, What, run_models
 from rom_tracker.rom.filters import smooth_series
 from rom_tracker.rom.peaks import detect_reps

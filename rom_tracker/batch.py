@@ -193,7 +193,7 @@ def worker_models(request: ModelRequest) -> ModelPaths:
     """Resolve (and verify) the models once per worker process."""
     paths = _resolved.get(request)
     if paths is None:
-        from rom_tracker.models import resolve
+        from rom_tracker.media.models import resolve
 
         def one(name: str | None, explicit: str | None) -> Path | None:
             if name is None:
@@ -208,7 +208,7 @@ def worker_models(request: ModelRequest) -> ModelPaths:
 
 
 def _model_hashes(models: ModelPaths) -> dict[str, str]:
-    from rom_tracker.models import model_info
+    from rom_tracker.media.models import model_info
 
     return {
         role: model_info(path)["sha256"]
@@ -242,7 +242,7 @@ def _one_line(exc: BaseException) -> str:
 def process_video(job: VideoJob) -> VideoOutcome:
     """Analyse one input unless already done. Never raises (outcome ``failed`` instead)."""
     from rom_tracker.analyze import analyze_source
-    from rom_tracker.capture import open_source
+    from rom_tracker.media.capture import open_source
 
     start = time.perf_counter()
     worker = f"{os.uname().nodename}:{os.getpid()}"
@@ -273,7 +273,7 @@ def process_video(job: VideoJob) -> VideoOutcome:
 
 def _init_worker() -> None:
     """Process-pool initialiser: MediaPipe's native log lines off the terminal."""
-    from rom_tracker.nativelog import divert_native_stderr
+    from rom_tracker.media.nativelog import divert_native_stderr
 
     divert_native_stderr()
 

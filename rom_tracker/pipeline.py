@@ -18,8 +18,8 @@ from typing import Any, Literal, TypeVar
 
 import numpy as np
 
-from rom_tracker.capture import Frame, Source
-from rom_tracker.landmarks import FaceLandmarker, PoseLandmarker, TrackBuilder
+from rom_tracker.media.capture import Frame, Source
+from rom_tracker.media.landmarks import FaceLandmarker, PoseLandmarker, TrackBuilder
 from rom_tracker.types import FaceTrack, ImageSize, Landmarks, PoseTrack
 
 What = Literal["head", "hip", "all"]

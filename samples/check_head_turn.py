@@ -25,7 +25,7 @@ LEFT_SHOULDER, RIGHT_SHOULDER = 11, 12
 def measure(video: Path, models: Path) -> tuple[np.ndarray, np.ndarray, float]:
     """Per frame: measured yaw (deg, NaN if no face), shoulders seen (bool); and the fps."""
     sys.path.insert(0, str(ROOT))
-    from rom_tracker.landmarks import FaceLandmarker, PoseLandmarker
+    from rom_tracker.media.landmarks import FaceLandmarker, PoseLandmarker
 
     cap = cv2.VideoCapture(str(video))
     fps = cap.get(cv2.CAP_PROP_FPS)

@@ -89,10 +89,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def resolve_face_model(path: Path | None) -> Path:
-    """The face model through rom_tracker.models: --face-model (checked against the official
+    """The face model through rom_tracker.media.models: --face-model (checked against the official
     SHA-256), else the user cache, $ROM_TRACKER_MODEL_MIRROR or the official URL."""
-    from rom_tracker import models
     from rom_tracker.errors import RomTrackerError
+    from rom_tracker.media import models
 
     try:
         return models.resolve("face_landmarker", path)
@@ -152,7 +152,7 @@ def source_frame(width: int, height: int, top: float = 0.66) -> np.ndarray:
 
 def face_landmarks(rgb: np.ndarray, model: Path) -> np.ndarray:
     """(478, 3) landmarks in pixels of ``rgb`` (z scaled like x) from the project's adapter."""
-    from rom_tracker.landmarks import FaceLandmarker
+    from rom_tracker.media.landmarks import FaceLandmarker
 
     with FaceLandmarker(model, video=False) as fl:
         found = fl.process(rgb, 0.0)

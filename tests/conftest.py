@@ -31,7 +31,7 @@ def shared_dir() -> Path:
 def model_env(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Environment for running rom-tracker on the real models: mirror = ../shared/models,
     cache = a fresh temporary folder (filled once per test session)."""
-    from rom_tracker.models import resolve
+    from rom_tracker.media.models import resolve
 
     cache = tmp_path_factory.mktemp("model-cache")
     for name in ("face_landmarker", "pose_landmarker_lite"):  # fill the cache once, quietly
@@ -45,7 +45,7 @@ def model_env(shared_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dic
 @pytest.fixture(scope="module")
 def real_models(model_env: dict[str, str]) -> ModelPaths:
     """The face and pose-lite models resolved through ``model_env`` (module scope)."""
-    from rom_tracker.models import resolve
+    from rom_tracker.media.models import resolve
     from rom_tracker.pipeline import ModelPaths
 
     mp = pytest.MonkeyPatch()

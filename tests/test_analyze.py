@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 
 from rom_tracker.cli import main
+from rom_tracker.evaluation.reference import load_aflw_pose
+from rom_tracker.files.mot import read_mot
 from rom_tracker.kinematics.face_model import FACE_MODEL_VERSION
-from rom_tracker.mot import read_mot
-from rom_tracker.reference import load_aflw_pose
 
 pytestmark = pytest.mark.real
 

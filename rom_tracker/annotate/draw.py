@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from rom_tracker.overlay import Overlay
-from rom_tracker.palette import ACCENT, BODY_COLOUR, FACE_COLOUR, MODE_COLOURS
+from rom_tracker.display.overlay import Overlay
+from rom_tracker.display.palette import ACCENT, BODY_COLOUR, FACE_COLOUR, MODE_COLOURS
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 LINE = cv2.LINE_AA

@@ -15,10 +15,10 @@ from rom_tracker.analyze import AnalyzeSettings, filter_columns
 from rom_tracker.annotate import draw
 from rom_tracker.annotate.faces import face_regions, hide
 from rom_tracker.annotate.video_out import AtomicVideoWriter, KeptFrames
-from rom_tracker.capture import Frame, Source, VideoSource
+from rom_tracker.display.overlay import overlay_for
 from rom_tracker.errors import InputError, NothingDetectedError, UsageError
 from rom_tracker.kinematics.table import compute_angles
-from rom_tracker.overlay import overlay_for
+from rom_tracker.media.capture import Frame, Source, VideoSource
 from rom_tracker.pipeline import ModelPaths, What, run_models
 from rom_tracker.rom.movements import MOVEMENTS
 from rom_tracker.rom.phases import detect_phases, trial_phases

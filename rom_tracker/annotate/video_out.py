@@ -27,9 +27,9 @@ from typing import Any, Self
 import cv2
 import numpy as np
 
-from rom_tracker.capture import Frame, Source, VideoSource
 from rom_tracker.errors import StorageError
-from rom_tracker.outputs import temp_beside
+from rom_tracker.files.outputs import temp_beside
+from rom_tracker.media.capture import Frame, Source, VideoSource
 from rom_tracker.pipeline import prefetch
 
 FOURCC = "mp4v"  # the MPEG-4 encoder every OpenCV wheel carries (no H.264 in pip wheels)

@@ -20,7 +20,7 @@ from typing import NoReturn
 
 from rom_tracker import __version__
 from rom_tracker.errors import RomTrackerError
-from rom_tracker.nativelog import divert_native_stderr
+from rom_tracker.media.nativelog import divert_native_stderr
 
 # Command modules, in the order ``--help`` lists them.
 COMMANDS = (

@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 from rom_tracker.analyze import AnalyzeResult, AnalyzeSettings, analyze_source
-from rom_tracker.capture import Frame, ImageSource, open_source
+from rom_tracker.display.progress import Progress
 from rom_tracker.errors import InputError, RomTrackerError, UsageError
-from rom_tracker.models import resolve
+from rom_tracker.media.capture import Frame, ImageSource, open_source
+from rom_tracker.media.models import resolve
 from rom_tracker.pipeline import WHAT_CHOICES, ModelPaths, What, needs_face, needs_pose
-from rom_tracker.progress import Progress
 
 POSE_VARIANTS = ("lite", "full", "heavy")
 

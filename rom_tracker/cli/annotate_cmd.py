@@ -8,11 +8,11 @@ import logging
 from pathlib import Path
 
 from rom_tracker.annotate import AnnotateResult, AnnotateSettings, TrialInfo, annotate_video
-from rom_tracker.capture import open_source
 from rom_tracker.cli.analyze_cmd import add_model_options, resolve_models
+from rom_tracker.display.progress import Progress
 from rom_tracker.errors import UsageError
+from rom_tracker.media.capture import open_source
 from rom_tracker.pipeline import WHAT_CHOICES
-from rom_tracker.progress import Progress
 from rom_tracker.store import Store
 from rom_tracker.store.text import add_db_argument
 

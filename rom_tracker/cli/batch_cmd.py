@@ -14,9 +14,9 @@ from rom_tracker.cli.analyze_cmd import (
     resolve_models,
     settings_from_args,
 )
+from rom_tracker.display.progress import Progress
 from rom_tracker.errors import UsageError
 from rom_tracker.pipeline import WHAT_CHOICES
-from rom_tracker.progress import Progress
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from rom_tracker import models
 from rom_tracker.errors import ModelError
+from rom_tracker.media import models
 
 # What ``fetch`` gets without names: the bundles the default settings use.
 DEFAULT_FETCH = ("face_landmarker", "pose_landmarker_lite")

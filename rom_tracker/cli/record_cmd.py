@@ -28,11 +28,11 @@ from pathlib import Path
 import numpy as np
 
 from rom_tracker.annotate.video_out import VideoKeeper
-from rom_tracker.capture import Source, open_source
 from rom_tracker.cli.analyze_cmd import add_model_options, resolve_models
 from rom_tracker.errors import UsageError
 from rom_tracker.kinematics.table import angle_table
-from rom_tracker.models import model_info
+from rom_tracker.media.capture import Source, open_source
+from rom_tracker.media.models import model_info
 from rom_tracker.pipeline import ModelPaths, What, stream_landmarks
 from rom_tracker.rom.movements import MODES, MOVEMENTS, movement
 from rom_tracker.rom.protocol import (

@@ -12,8 +12,8 @@ Correction (version :data:`FACE_MODEL_VERSION`)
 (:data:`YAW_RAW_KNOTS`, :data:`YAW_CORRECTED`), extended past the last knot with the last
 segment's slope; monotone, ``f(0) = 0``. Fitted by least squares (with a small pull toward
 the identity) on the AFLW2000-3D dev photos where the face landmarker finds a face
-(``rom_tracker.headpose_dev.fit_yaw_correction``; labels in our Euler order,
-``rom_tracker.reference``).
+(``rom_tracker.evaluation.headpose_dev.fit_yaw_correction``; labels in our Euler order,
+``rom_tracker.evaluation.reference``).
 Pointing'04 was not used for the fit: its nominal labels include the part of the turn
 done with the eyes (measured: the irises sit 0.2-0.36 of the eye width toward the turn),
 and a fit to it over-reads AFLW2000-3D by 6-9 degrees at 30-60 degrees of yaw (see
@@ -52,7 +52,7 @@ YAW_CORRECTED = (0.0, 10.27, 21.13, 31.72, 43.26, 55.0, 63.41, 70.86)
 
 #: ``|corrected yaw|`` knots (degrees) and the mean absolute error measured there: in 10
 #: degree bins centred on the knots, cross-validated, the mean of the two dev sets
-#: (``rom_tracker.headpose_dev.expected_error``).
+#: (``rom_tracker.evaluation.headpose_dev.expected_error``).
 EXPECTED_ERROR_KNOTS = (5.0, 15.0, 25.0, 35.0, 45.0, 55.0, 65.0)
 EXPECTED_ERROR_DEG = (4.5, 4.7, 6.3, 10.2, 12.9, 15.7, 15.7)
 #: The mean error that a confidence of 1 stands for (degrees).

@@ -113,7 +113,7 @@ def model_estimators(models: ModelPaths) -> Estimators:
     """Creates the MediaPipe face and pose landmarkers (VIDEO mode) on the worker thread."""
 
     def make(stack: ExitStack) -> tuple[FaceFn, PoseFn]:
-        from rom_tracker.landmarks import FaceLandmarker, PoseLandmarker
+        from rom_tracker.media.landmarks import FaceLandmarker, PoseLandmarker
 
         if models.face is None or models.pose is None:
             raise ValueError("the posture monitor needs both the face and the pose model")

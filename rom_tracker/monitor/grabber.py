@@ -22,8 +22,8 @@ import time
 import cv2
 import numpy as np
 
-from rom_tracker.capture import CAMERA_API
 from rom_tracker.errors import InputError
+from rom_tracker.media.capture import CAMERA_API
 from rom_tracker.monitor.engine import clock
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rom_tracker.errors import UsageError
-from rom_tracker.outputs import atomic_write_bytes
+from rom_tracker.files.outputs import atomic_write_bytes
 from rom_tracker.report import accuracy_doc
 from rom_tracker.report.data import ReportData, ReportRequest, gather, parse_day
 from rom_tracker.report.html import render

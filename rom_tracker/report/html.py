@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from rom_tracker.palette import MODE_COLOURS
+from rom_tracker.display.palette import MODE_COLOURS
 from rom_tracker.report.data import ReportData
 from rom_tracker.report.svg import progress_chart
 from rom_tracker.rom.movements import MODES, MOVEMENTS

@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from rom_tracker.errors import InputError
-from rom_tracker.outputs import temp_beside
+from rom_tracker.files.outputs import temp_beside
 
 BROWSER_ENV = "ROM_TRACKER_CHROMIUM"
 NAMES = (

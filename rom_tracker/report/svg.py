@@ -1,6 +1,6 @@
 """Charts as inline SVG text, drawn here in plain Python (no plotting library, nothing
 fetched): the same colours and conventions as the app's Progress tab
-(:mod:`rom_tracker.palette`): effortless green, active red; self-paced trials a solid line
+(:mod:`rom_tracker.display.palette`): effortless green, active red; self-paced trials a solid line
 with round markers, guided trials a dashed line with triangles; the MDC95 band a light
 stripe of the mode's colour around the first session's value.
 """
@@ -14,7 +14,7 @@ from html import escape
 
 import numpy as np
 
-from rom_tracker.palette import MODE_COLOURS
+from rom_tracker.display.palette import MODE_COLOURS
 from rom_tracker.rom.movements import MODES, MOVEMENTS
 from rom_tracker.store.trends import MovementProgress
 

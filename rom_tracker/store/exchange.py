@@ -26,8 +26,8 @@ import numpy as np
 
 from rom_tracker import __version__
 from rom_tracker.errors import FileFormatError, UsageError, decode_text, read_file
-from rom_tracker.mot import mot_text
-from rom_tracker.outputs import OutputSet, atomic_write_bytes, csv_bytes, json_bytes
+from rom_tracker.files.mot import mot_text
+from rom_tracker.files.outputs import OutputSet, atomic_write_bytes, csv_bytes, json_bytes
 from rom_tracker.rom.movements import MOVEMENTS
 from rom_tracker.store import posture_history
 from rom_tracker.store.exchange_check import check_document

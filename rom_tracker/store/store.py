@@ -22,7 +22,7 @@ import numpy as np
 
 from rom_tracker import __version__
 from rom_tracker.errors import UsageError
-from rom_tracker.outputs import json_bytes
+from rom_tracker.files.outputs import json_bytes
 from rom_tracker.rom.movements import MOVEMENTS
 from rom_tracker.store import db, stats
 from rom_tracker.store.paths import default_db_path, prepare_db_file

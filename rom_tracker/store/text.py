@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from rom_tracker.outputs import json_bytes
+from rom_tracker.files.outputs import json_bytes
 from rom_tracker.store.paths import HOME_ENV
 
 BLOCKS = "▁▂▃▄▅▆▇█"

@@ -20,7 +20,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, Signal
 
 from rom_tracker.errors import RomTrackerError
-from rom_tracker.live import LiveResult
+from rom_tracker.live.result import LiveResult
 from rom_tracker.ui.feed import Callbacks, ContinuousClock, Factory, Processor, start_live
 
 #: results kept while the GUI thread is busy (10 s at 30 fps)

@@ -1,7 +1,7 @@
 """Starting the live feed for the app, Qt-free: a source spec -> a running LiveProcessor.
 
 The app never runs MediaPipe itself: :func:`start_live` opens the source, resolves the
-models and starts :class:`rom_tracker.live.LiveProcessor`, whose capture and inference
+models and starts :class:`rom_tracker.live.processor.LiveProcessor`, whose capture and inference
 threads call back with each result. A video file stands in for the camera and is played
 as if live; by default it starts again at its end (``loop``), with timestamps that keep
 increasing, so a short clip can drive a whole guided protocol.
@@ -19,10 +19,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from rom_tracker.capture import Frame, Source, SourceInfo, open_source
 from rom_tracker.errors import UsageError
-from rom_tracker.live import LiveProcessor, LiveResult
-from rom_tracker.models import model_info, resolve
+from rom_tracker.live.processor import LiveProcessor
+from rom_tracker.live.result import LiveResult
+from rom_tracker.media.capture import Frame, Source, SourceInfo, open_source
+from rom_tracker.media.models import model_info, resolve
 from rom_tracker.pipeline import ModelPaths
 from rom_tracker.rom.filters import OneEuroFilter
 

@@ -33,9 +33,9 @@ from PySide6.QtWidgets import (
 )
 
 from rom_tracker.annotate.video_out import VideoKeeper
-from rom_tracker.capture import Frame
-from rom_tracker.live import LiveResult
-from rom_tracker.overlay import overlay_for
+from rom_tracker.display.overlay import overlay_for
+from rom_tracker.live.result import LiveResult
+from rom_tracker.media.capture import Frame
 from rom_tracker.rom.movements import MODES, MOVEMENTS
 from rom_tracker.rom.protocol import list_protocols
 from rom_tracker.store import data_dir

@@ -18,8 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rom_tracker.live import LiveResult
-from rom_tracker.overlay import overlay_for
+from rom_tracker.display.overlay import overlay_for
+from rom_tracker.live.result import LiveResult
 from rom_tracker.rom.movements import MOVEMENTS, Movement
 from rom_tracker.ui import theme
 from rom_tracker.ui.head_reading import NOTHING, YAW_COLUMNS, HeadReading, head_reading

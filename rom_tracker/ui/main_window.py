@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from rom_tracker.errors import RomTrackerError
-from rom_tracker.live import LiveResult
+from rom_tracker.live.result import LiveResult
 from rom_tracker.store import Store
 from rom_tracker.ui.bridge import LiveBridge
 from rom_tracker.ui.flow import RUNNING, MeasureFlow, Plan

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rom_tracker.live import LiveResult
+from rom_tracker.display.overlay import overlay_for
+from rom_tracker.live.result import LiveResult
 from rom_tracker.monitor.posture import (
     AWAY,
     CALIBRATING,
@@ -36,7 +37,6 @@ from rom_tracker.monitor.posture import (
     PostureState,
     posture_metrics,
 )
-from rom_tracker.overlay import overlay_for
 from rom_tracker.ui import theme
 from rom_tracker.ui.live_view import label, panel
 from rom_tracker.ui.widgets import VideoView, fmt_deg
@@ -93,42 +93,8 @@ class PostureView(QWidget):
         self.minutes.setValue(minutes)
         self.minutes.valueChanged.connect(self._set_minutes)
 
-        self.autostart = QCheckBox("Start with the posture monitor (in the tray)")
-        self.autostart.setToolTip(
-            "rom-tracker gui then starts in the system tray with the light posture monitor, "
-            "as `rom-tracker gui --posture` does"
-        )
-        self.autostart.setChecked(settings.value("posture/autostart", "false") == "true")
-        self.autostart.toggled.connect(
-            lambda on: settings.setValue("posture/autostart", "true" if on else "false")
-        )
-
-        self.forward_remind = QSpinBox()
-        self.forward_remind.setRange(0, 60)
-        self.forward_remind.setSpecialValueText("off")
-        self.forward_remind.setSuffix(" min")
-        self.forward_remind.setToolTip(
-            "The tray monitor reminds you once after this long with the head pushed forward "
-            "(0: never). Takes effect the next time the monitor starts."
-        )
-        self.forward_remind.setValue(int(float(str(settings.value(FORWARD_REMIND_KEY, 0) or 0))))
-        self.forward_remind.valueChanged.connect(
-            lambda minutes: settings.setValue(FORWARD_REMIND_KEY, minutes)
-        )
-
-        self.offer = QFrame()
-        self.offer.setObjectName("offer")
-        ol = QHBoxLayout(self.offer)
-        self.offer_text = label("", wrap=True)
-        take = QPushButton("Start a Micro Pause")
-        take.setObjectName("primary")
-        take.clicked.connect(self._take_break)
-        later = QPushButton("Not now")
-        later.clicked.connect(self._dismiss)
-        ol.addWidget(self.offer_text, 1)
-        ol.addWidget(take)
-        ol.addWidget(later)
-        self.offer.setVisible(False)
+        self._build_settings(settings)
+        self._build_offer()
 
         box = panel()
         grid = QGridLayout(box)
@@ -165,6 +131,47 @@ class PostureView(QWidget):
         layout.addWidget(self.offer)
         layout.addLayout(body, 1)
         self._show()
+
+    def _build_settings(self, settings: QSettings) -> None:
+        """The tray monitor's settings: start with it, the head-forward reminder."""
+        self.autostart = QCheckBox("Start with the posture monitor (in the tray)")
+        self.autostart.setToolTip(
+            "rom-tracker gui then starts in the system tray with the light posture monitor, "
+            "as `rom-tracker gui --posture` does"
+        )
+        self.autostart.setChecked(settings.value("posture/autostart", "false") == "true")
+        self.autostart.toggled.connect(
+            lambda on: settings.setValue("posture/autostart", "true" if on else "false")
+        )
+
+        self.forward_remind = QSpinBox()
+        self.forward_remind.setRange(0, 60)
+        self.forward_remind.setSpecialValueText("off")
+        self.forward_remind.setSuffix(" min")
+        self.forward_remind.setToolTip(
+            "The tray monitor reminds you once after this long with the head pushed forward "
+            "(0: never). Takes effect the next time the monitor starts."
+        )
+        self.forward_remind.setValue(int(float(str(settings.value(FORWARD_REMIND_KEY, 0) or 0))))
+        self.forward_remind.valueChanged.connect(
+            lambda minutes: settings.setValue(FORWARD_REMIND_KEY, minutes)
+        )
+
+    def _build_offer(self) -> None:
+        """The bar that offers a Micro Pause after long sitting (hidden until then)."""
+        self.offer = QFrame()
+        self.offer.setObjectName("offer")
+        ol = QHBoxLayout(self.offer)
+        self.offer_text = label("", wrap=True)
+        take = QPushButton("Start a Micro Pause")
+        take.setObjectName("primary")
+        take.clicked.connect(self._take_break)
+        later = QPushButton("Not now")
+        later.clicked.connect(self._dismiss)
+        ol.addWidget(self.offer_text, 1)
+        ol.addWidget(take)
+        ol.addWidget(later)
+        self.offer.setVisible(False)
 
     def calibrate(self) -> None:
         self.monitor.calibrate(self.last_t if math.isfinite(self.last_t) else 0.0)

@@ -114,72 +114,8 @@ class ProgressView(QWidget):
             QUrl.fromLocalFile(str(path))
         )
 
-        self.values_plot = _date_plot("Range of motion per session")
-        vi = self.values_plot.getPlotItem()
-        vi.addLegend(offset=(10, 5), labelTextSize="10pt", colCount=4)
-        self.series: dict[tuple[str, bool], pg.PlotDataItem] = {}
-        self.bands: dict[str, pg.LinearRegionItem] = {}
-        for mode in MODES:
-            colour = theme.MODE_COLOURS[mode]
-            band = pg.LinearRegionItem(
-                (0.0, 0.0),
-                orientation="horizontal",
-                movable=False,
-                brush=_brush(colour, 40),
-                pen=pg.mkPen(_brush(colour, 90).color(), width=1),
-            )
-            band.setZValue(-10)
-            band.setVisible(False)
-            vi.addItem(band, ignoreBounds=True)
-            self.bands[mode] = band
-            for guided in (False, True):
-                name = f"{mode}{' (guided)' if guided else ''}"
-                self.series[(mode, guided)] = vi.plot(
-                    [],
-                    [],
-                    name=name,
-                    pen=pg.mkPen(
-                        colour,
-                        width=2,
-                        style=Qt.PenStyle.DashLine if guided else Qt.PenStyle.SolidLine,
-                    ),
-                    symbol="t" if guided else "o",
-                    symbolSize=11,
-                    symbolBrush=colour,
-                    symbolPen=pg.mkPen("#000000"),
-                )
-
-        eff, act = theme.MODE_COLOURS["effortless"], theme.MODE_COLOURS["active"]
-        self.extra_plot = _date_plot(
-            f"Left − right asymmetry (<span style='color:{eff}'>■ effortless</span>, "
-            f"<span style='color:{act}'>■ active</span>) and "
-            f"<span style='color:{theme.ACCENT}'>● effort gap</span> (active − effortless)"
-        )
-        self.extra_plot.setXLink(self.values_plot)
-        ei = self.extra_plot.getPlotItem()
-        ei.addItem(pg.InfiniteLine(0.0, angle=0, pen=pg.mkPen(theme.MUTED)))
-        self.asym = {
-            mode: ei.plot(
-                [],
-                [],
-                name=f"asymmetry, {mode}",
-                pen=pg.mkPen(theme.MODE_COLOURS[mode], width=2),
-                symbol="s",
-                symbolSize=8,
-                symbolBrush=theme.MODE_COLOURS[mode],
-            )
-            for mode in MODES
-        }
-        self.gap = ei.plot(
-            [],
-            [],
-            name="effort gap",
-            pen=pg.mkPen(theme.ACCENT, width=2),
-            symbol="o",
-            symbolSize=8,
-            symbolBrush=theme.ACCENT,
-        )
-
+        self._build_values_plot()
+        self._build_extra_plot()
         self.before = QComboBox()
         self.after = QComboBox()
         compare = QPushButton("Compare")
@@ -216,6 +152,78 @@ class ProgressView(QWidget):
 
         self.movement.currentIndexChanged.connect(self._load_movement)
         self.side.currentIndexChanged.connect(self._draw)
+
+    # ------------------------------------------------------------------ construction
+
+    def _build_values_plot(self) -> None:
+        """The values per session: a curve per mode and kind, a band per mode (MDC95)."""
+        self.values_plot = _date_plot("Range of motion per session")
+        vi = self.values_plot.getPlotItem()
+        vi.addLegend(offset=(10, 5), labelTextSize="10pt", colCount=4)
+        self.series: dict[tuple[str, bool], pg.PlotDataItem] = {}
+        self.bands: dict[str, pg.LinearRegionItem] = {}
+        for mode in MODES:
+            colour = theme.MODE_COLOURS[mode]
+            band = pg.LinearRegionItem(
+                (0.0, 0.0),
+                orientation="horizontal",
+                movable=False,
+                brush=_brush(colour, 40),
+                pen=pg.mkPen(_brush(colour, 90).color(), width=1),
+            )
+            band.setZValue(-10)
+            band.setVisible(False)
+            vi.addItem(band, ignoreBounds=True)
+            self.bands[mode] = band
+            for guided in (False, True):
+                name = f"{mode}{' (guided)' if guided else ''}"
+                self.series[(mode, guided)] = vi.plot(
+                    [],
+                    [],
+                    name=name,
+                    pen=pg.mkPen(
+                        colour,
+                        width=2,
+                        style=Qt.PenStyle.DashLine if guided else Qt.PenStyle.SolidLine,
+                    ),
+                    symbol="t" if guided else "o",
+                    symbolSize=11,
+                    symbolBrush=colour,
+                    symbolPen=pg.mkPen("#000000"),
+                )
+
+    def _build_extra_plot(self) -> None:
+        """Asymmetry per mode and the effort gap, on the values plot's time axis."""
+        eff, act = theme.MODE_COLOURS["effortless"], theme.MODE_COLOURS["active"]
+        self.extra_plot = _date_plot(
+            f"Left − right asymmetry (<span style='color:{eff}'>■ effortless</span>, "
+            f"<span style='color:{act}'>■ active</span>) and "
+            f"<span style='color:{theme.ACCENT}'>● effort gap</span> (active − effortless)"
+        )
+        self.extra_plot.setXLink(self.values_plot)
+        ei = self.extra_plot.getPlotItem()
+        ei.addItem(pg.InfiniteLine(0.0, angle=0, pen=pg.mkPen(theme.MUTED)))
+        self.asym = {
+            mode: ei.plot(
+                [],
+                [],
+                name=f"asymmetry, {mode}",
+                pen=pg.mkPen(theme.MODE_COLOURS[mode], width=2),
+                symbol="s",
+                symbolSize=8,
+                symbolBrush=theme.MODE_COLOURS[mode],
+            )
+            for mode in MODES
+        }
+        self.gap = ei.plot(
+            [],
+            [],
+            name="effort gap",
+            pen=pg.mkPen(theme.ACCENT, width=2),
+            symbol="o",
+            symbolSize=8,
+            symbolBrush=theme.ACCENT,
+        )
 
     # ------------------------------------------------------------------ data
 

@@ -44,8 +44,8 @@ FIRST_SESSION = datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
 
 def record_session(db: Path, video: Path, started_at: datetime) -> int | None:
     """Run ``video`` through the models and the neck Micro Pause; returns the session id."""
-    from rom_tracker.capture import open_source
     from rom_tracker.kinematics.table import angle_table
+    from rom_tracker.media.capture import open_source
     from rom_tracker.pipeline import run_models
     from rom_tracker.store import Store
     from rom_tracker.ui.feed import default_models, model_hashes

@@ -1,5 +1,5 @@
 """Colours, sizes and the style sheet of the app: one place. Qt-free (plain strings).
-The data colours (modes, sides, face/body) come from :mod:`rom_tracker.palette`.
+The data colours (modes, sides, face/body) come from :mod:`rom_tracker.display.palette`.
 
 Colours are from the Tableau 10 palette (distinguishable with the common colour-vision
 deficiencies) on a dark, low-glare background; text is at least 4.5:1 contrast.
@@ -7,7 +7,7 @@ deficiencies) on a dark, low-glare background; text is at least 4.5:1 contrast.
 
 from __future__ import annotations
 
-from rom_tracker.palette import (  # the data colours, shared with the report
+from rom_tracker.display.palette import (  # the data colours, shared with the report
     ACCENT,
     BAD,
     BODY_COLOUR,

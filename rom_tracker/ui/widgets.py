@@ -16,7 +16,7 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from rom_tracker.overlay import Overlay
+from rom_tracker.display.overlay import Overlay
 from rom_tracker.ui import theme
 from rom_tracker.ui.ranges import SideRange
 from rom_tracker.ui.ringbuffer import RingBuffer

@@ -95,8 +95,8 @@ def test_unknown_trial(cli, tmp_path: Path) -> None:
 
 
 def _faces_found(video: Path, min_confidence: float) -> tuple[int, int]:
-    from rom_tracker.capture import open_source
-    from rom_tracker.models import resolve
+    from rom_tracker.media.capture import open_source
+    from rom_tracker.media.models import resolve
     from rom_tracker.pipeline import ModelPaths, run_models
 
     face = resolve("face_landmarker", progress=False)
@@ -133,7 +133,7 @@ def test_landmarks_and_angle_drawn(
     import cv2
 
     from rom_tracker.annotate.draw import bgr
-    from rom_tracker.palette import FACE_COLOUR
+    from rom_tracker.display.palette import FACE_COLOUR
 
     video = first_frames(
         shared_dir / "data" / "videos" / "faces" / "d13.mp4", tmp_path / "in.mp4", 45

@@ -296,7 +296,7 @@ def test_signs_on_real_photos(shared_dir: Path) -> None:
     """
     cv2 = pytest.importorskip("cv2")
     io = pytest.importorskip("scipy.io")
-    from rom_tracker.landmarks import FaceLandmarker
+    from rom_tracker.media.landmarks import FaceLandmarker
 
     photos = sorted((shared_dir / "data" / "headpose" / "aflw_dev").glob("*.jpg"))
     assert photos

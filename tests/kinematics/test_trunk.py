@@ -7,7 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from rom_tracker.accuracy_neck import synthetic_turn, synthetic_whole_body_turn
+from rom_tracker.evaluation.accuracy_neck import synthetic_turn, synthetic_whole_body_turn
 from rom_tracker.kinematics.table import AngleOptions, compute_angles
 from rom_tracker.kinematics.trunk import DEAD_BAND_DEG, firm_dead_band, trunk_yaw_beyond_head
 

@@ -165,7 +165,7 @@ def test_text_file_that_is_not_utf8_from_the_shell(cli: Cli, tmp_path: Path, kin
 
 def _calibration_supported() -> bool:
     try:
-        import rom_tracker.calibration  # noqa: F401
+        import rom_tracker.files.calibration  # noqa: F401
     except ImportError:
         return False
     return (

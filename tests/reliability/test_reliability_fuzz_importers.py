@@ -22,7 +22,7 @@ from fuzzing import FUZZ, TOML_VALUES, mutated_bytes, mutated_json, mutated_line
 from hypothesis import given
 
 from rom_tracker.errors import RomTrackerError
-from rom_tracker.mot import mot_text, read_mot
+from rom_tracker.files.mot import mot_text, read_mot
 from rom_tracker.rom.protocol import load_protocol, parse_protocol
 from rom_tracker.rom.trial import TrialResult
 from rom_tracker.store import Store
@@ -151,7 +151,7 @@ cy = 360.0
 
 
 def _calibration() -> Any:
-    return pytest.importorskip("rom_tracker.calibration")
+    return pytest.importorskip("rom_tracker.files.calibration")
 
 
 @FUZZ

@@ -31,11 +31,11 @@ from rel_support import (
     write_video,
 )
 
-from rom_tracker import capture
-from rom_tracker.capture import MAX_IMAGE_SIDE, ImageSource, VideoSource, open_source
 from rom_tracker.cli import analyze_cmd, main
+from rom_tracker.display.progress import Progress
 from rom_tracker.errors import InputError
-from rom_tracker.progress import Progress
+from rom_tracker.media import capture
+from rom_tracker.media.capture import MAX_IMAGE_SIDE, ImageSource, VideoSource, open_source
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAD_TURN = ROOT / "samples" / "head_turn.mp4"  # index (moov) at the end of the file

@@ -3,7 +3,7 @@
 Every run starts from an empty model cache, through the real CLI with the network guard:
 the official download is then the only network use, and it is blocked and logged, so each
 case also shows that nothing but the pinned https host is ever contacted. The API-level
-cases (local HTTP server, redirects, sidecars) are in tests/test_models.py.
+cases (local HTTP server, redirects, sidecars) are in tests/media/test_models.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pytest
 from conftest import Cli
 from rel_support import assert_error, files_under, gradient, write_image
 
-from rom_tracker.models import MODELS
+from rom_tracker.media.models import MODELS
 
 FACE = MODELS["face_landmarker"]
 OFFICIAL_ONLY = ("resolve storage.googleapis.com:443",)  # what the guard blocks and logs

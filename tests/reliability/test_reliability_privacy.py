@@ -32,7 +32,7 @@ from rel_support import files_under, make_trial, store_with_trials, video_frames
 
 from rom_tracker.cli import main
 from rom_tracker.errors import UsageError
-from rom_tracker.models import MODELS
+from rom_tracker.media.models import MODELS
 from rom_tracker.store import Store
 from rom_tracker.store.exchange import export_document, export_sessions
 
@@ -206,7 +206,7 @@ def test_model_downloads_are_https_to_pinned_hosts_with_hashes() -> None:
 
 def test_only_the_model_module_opens_urls() -> None:
     """No other module imports a network client (urllib.request, http.client, socket,
-    requests...): a new network use has to come through rom_tracker.models and its tests."""
+    requests...): a new network use has to come through rom_tracker.media.models and its tests."""
     clients = {
         "urllib.request",
         "http.client",
@@ -228,7 +228,7 @@ def test_only_the_model_module_opens_urls() -> None:
             for name in names:
                 if name in clients or name.split(".")[0] in clients - {"urllib", "http"}:
                     users.setdefault(str(path.relative_to(ROOT)), set()).add(name)
-    assert set(users) <= {"rom_tracker/models.py"}, users
+    assert set(users) <= {"rom_tracker/media/models.py"}, users
 
 
 # ---------------------------------------------------------------- frames are never stored

@@ -27,9 +27,9 @@ from rel_support import (
     write_image,
 )
 
-from rom_tracker import outputs
 from rom_tracker.errors import StorageError
-from rom_tracker.outputs import OutputSet, atomic_write_bytes
+from rom_tracker.files import outputs
+from rom_tracker.files.outputs import OutputSet, atomic_write_bytes
 from rom_tracker.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from rom_tracker.cli import main
-from rom_tracker.palette import MODE_COLOURS
+from rom_tracker.display.palette import MODE_COLOURS
 from rom_tracker.report import accuracy_doc
 from rom_tracker.report.pdf import find_browser, headless_args
 from rom_tracker.report.svg import nice_step

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from rom_tracker.errors import FileFormatError
-from rom_tracker.mot import read_mot
+from rom_tracker.files.mot import read_mot
 from rom_tracker.store import Store
 from rom_tracker.store.exchange import (
     export_document,

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 from ui_streams import FPS, Actor, face_output, fake_result, pose_output
 
-from rom_tracker.capture import Frame
 from rom_tracker.kinematics.face_model import correct_face_yaw
+from rom_tracker.media.capture import Frame
 from rom_tracker.store import Store
 
 pytestmark = pytest.mark.gui
@@ -48,7 +48,7 @@ class Factory:
         self.cameras: list[FakeCamera] = []
 
     def __call__(self, spec: str, callbacks):
-        from rom_tracker.live import LiveProcessor
+        from rom_tracker.live.processor import LiveProcessor
 
         camera = FakeCamera(self.frames, self.kind)
         self.cameras.append(camera)

@@ -21,7 +21,7 @@ TIGHT = PostureSettings(max_step_s=2.0, head_down_deg=1.0, forward_head_drop=0.0
 
 
 def per_second(video: Path, seconds: float, *, full_rate: bool) -> tuple[dict[int, str], int]:
-    from rom_tracker.models import resolve
+    from rom_tracker.media.models import resolve
     from rom_tracker.pipeline import ModelPaths
 
     models = ModelPaths(face=resolve("face_landmarker"), pose=resolve("pose_landmarker_lite"))

@@ -113,7 +113,7 @@ def pose_output() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def fake_result(index: int, t_s: float, angles: dict[str, float], *, pose: bool = True):
     """A LiveResult carrying ``angles`` (all other columns NaN) and a small grey frame."""
     from rom_tracker.kinematics.table import columns_for
-    from rom_tracker.live import LiveResult
+    from rom_tracker.live.result import LiveResult
 
     full = {c: float(angles.get(c, np.nan)) for c in columns_for("all")}
     image, world, vis = pose_output()

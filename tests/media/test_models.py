@@ -20,9 +20,9 @@ from types import MappingProxyType
 
 import pytest
 
-from rom_tracker import models
 from rom_tracker.cli import models_cmd
 from rom_tracker.errors import ModelError, UsageError
+from rom_tracker.media import models
 
 SHIPPED = dict(models.MODELS)  # before the autouse fixture points the URLs at loopback
 FACE = SHIPPED["face_landmarker"]

@@ -14,9 +14,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rom_tracker import accuracy as acc
-from rom_tracker import headpose_dev as hd
-from rom_tracker import pose_cue_dev as pc
+from rom_tracker.evaluation import accuracy as acc
+from rom_tracker.evaluation import headpose_dev as hd
+from rom_tracker.evaluation import pose_cue_dev as pc
 from rom_tracker.kinematics.face_model import (
     EXPECTED_ERROR_DEG,
     EXPECTED_ERROR_KNOTS,

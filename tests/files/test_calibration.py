@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from rom_tracker.calibration import (
+from rom_tracker.errors import FileFormatError, InputError
+from rom_tracker.files.calibration import (
     DEFAULT_CALIBRATION,
     default_calibration,
     load_calibration,
     parse_calibration,
 )
-from rom_tracker.errors import FileFormatError, InputError
 from rom_tracker.kinematics.camera import DEFAULT_HFOV_DEG
 
 ROOT = Path(__file__).resolve().parents[1]

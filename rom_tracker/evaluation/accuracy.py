@@ -1,12 +1,18 @@
 """Accuracy measurements against third-party reference data, beside raw MediaPipe.
 
 Used by ``bench/accuracy.py`` (which prints the tables and writes ``docs/accuracy.md``) and
-by ``tests/test_accuracy.py`` (which guards the figures with tolerances). Every function
+by ``tests/evaluation/test_accuracy.py`` (which guards the figures with tolerances). Every function
 takes the data folder (``../shared/data``) and resolved model paths; nothing is copied.
 
 "Raw" is MediaPipe as it comes: the face-matrix yaw/pitch/roll with no fusion, camera
 correction or filtering, and pose-lite world-landmark hip flexion. "Ours" is what
 ``rom-tracker analyze`` writes with its defaults for that kind of input.
+
+Why one module of about 570 lines: it is the measurement behind one document
+(``docs/accuracy.md``, sections 1-5), read section by section (the ``----`` rulers below);
+each section is a loader and its error figures, with the tests and the benchmark reaching
+every one through the one name ``accuracy``. Splitting it by section would scatter that
+document's provenance without making any part simpler.
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ from pathlib import Path
 import numpy as np
 
 from rom_tracker.analyze import AnalyzeSettings
-from rom_tracker.capture import open_source
+from rom_tracker.evaluation.reference import load_aflw_pose
+from rom_tracker.files.mot import read_mot
 from rom_tracker.kinematics.camera import (
     MEDIAPIPE_PERSPECTIVE_SHARE,
     mediapipe_intrinsics,
@@ -31,9 +38,8 @@ from rom_tracker.kinematics.camera import (
 )
 from rom_tracker.kinematics.head import angles_dict, matrix_planes
 from rom_tracker.kinematics.table import AngleResult, compute_angles
-from rom_tracker.mot import read_mot
+from rom_tracker.media.capture import open_source
 from rom_tracker.pipeline import ModelPaths, What, run_models
-from rom_tracker.reference import load_aflw_pose
 from rom_tracker.rom.filters import smooth_series
 from rom_tracker.types import Landmarks
 
@@ -153,7 +159,7 @@ def off_axis(data: Path, face_model: Path, canvas: int = 1000, shift: int = 275)
     """
     import cv2
 
-    from rom_tracker.landmarks import FaceLandmarker
+    from rom_tracker.media.landmarks import FaceLandmarker
 
     camera = mediapipe_intrinsics(canvas, canvas)
     raw_num = ours_num = den = 0.0

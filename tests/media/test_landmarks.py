@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rom_tracker.landmarks import TrackBuilder, metrics_warning, release_tuple
+from rom_tracker.media.landmarks import TrackBuilder, metrics_warning, release_tuple
 
 
 @pytest.mark.parametrize("capacity", [0, 1, 100, 1000])
@@ -84,7 +84,7 @@ def test_the_installed_mediapipe_sends_no_metrics() -> None:
 def test_a_forced_newer_mediapipe_is_named_once(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from rom_tracker import landmarks
+    from rom_tracker.media import landmarks
 
     monkeypatch.setattr(landmarks, "_vision", None)
     monkeypatch.setattr(landmarks.importlib.metadata, "version", lambda name: "1.2.3")

@@ -14,13 +14,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rom_tracker.capture import Frame, SourceInfo, open_source
 from rom_tracker.errors import InputError
 from rom_tracker.kinematics.face_model import correct_face_yaw, face_confidence
 from rom_tracker.kinematics.head import rotation_from_head_angles
 from rom_tracker.kinematics.table import AngleOptions, compute_angles
-from rom_tracker.live import LatestFrameReader, LiveProcessor, LiveResult, run_live
-from rom_tracker.models import resolve
+from rom_tracker.live.intake import LatestFrameReader
+from rom_tracker.live.processor import LiveProcessor, run_live
+from rom_tracker.live.result import LiveResult
+from rom_tracker.media.capture import Frame, SourceInfo, open_source
+from rom_tracker.media.models import resolve
 from rom_tracker.pipeline import ModelPaths, run_models
 
 RGB = np.zeros((24, 32, 3), np.uint8)

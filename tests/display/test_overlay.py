@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rom_tracker.overlay import FACE_OVAL, overlay_for
+from rom_tracker.display.overlay import FACE_OVAL, overlay_for
 
 
 def test_face_and_body_in_pixels() -> None:

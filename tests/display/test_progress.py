@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from rom_tracker.progress import Progress
+from rom_tracker.display.progress import Progress
 
 
 @pytest.mark.parametrize(

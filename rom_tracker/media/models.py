@@ -11,6 +11,11 @@
    folder holding the official file names;
 4. Google's official URL (https only).
 
+Why one module of about 460 lines: finding, fetching, checking and importing a bundle are
+one policy (which source is tried, what counts as verified, what the error says); the
+parts share the pinned hashes and the atomic download, and are read together when the
+policy changes.
+
 Whatever comes from a mirror or a download is streamed into a temporary file in the cache
 folder, checked (size, SHA-256) and only then renamed into place, so a truncated or wrong
 file is never used and never left behind. A cached file's hash is remembered in a sidecar
@@ -36,10 +41,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import IO, BinaryIO
 
+from rom_tracker.display.progress import Progress
 from rom_tracker.errors import ModelError, StorageError, UsageError
-from rom_tracker.progress import Progress
 
-log = logging.getLogger(__name__)
+# The logger keeps the name users see in warnings (docs/errors.md) since the module moved.
+log = logging.getLogger("rom_tracker.models")
 
 CACHE_ENV = "ROM_TRACKER_CACHE"
 MIRROR_ENV = "ROM_TRACKER_MODEL_MIRROR"

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rom_tracker import accuracy_neck as an
+from rom_tracker.evaluation import accuracy_neck as an
 from rom_tracker.pipeline import ModelPaths
 
 pytestmark = pytest.mark.real

@@ -3,11 +3,11 @@
 Each adapter wraps one Tasks API landmarker, takes RGB frames with source timestamps and
 returns plain numpy arrays; :class:`TrackBuilder` collects them into the typed containers of
 :mod:`rom_tracker.types`. An empty result is "not seen" (NaN rows, ``found=False``), never
-an exception. Model files are resolved elsewhere (:mod:`rom_tracker.models`) and passed in
+an exception. Model files are resolved elsewhere (:mod:`rom_tracker.media.models`) and passed in
 as paths.
 
 MediaPipe's native log lines (TensorFlow Lite, glog) are written by C++ straight to file
-descriptor 2; the CLI diverts them to Python logging (:mod:`rom_tracker.nativelog`).
+descriptor 2; the CLI diverts them to Python logging (:mod:`rom_tracker.media.nativelog`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,8 @@ from rom_tracker.types import N_FACE_LANDMARKS, N_POSE_LANDMARKS, FaceTrack, Pos
 _mp: ModuleType | None = None
 _vision: ModuleType | None = None
 
-log = logging.getLogger(__name__)
+# The logger keeps the name users see in warnings (docs/errors.md) since the module moved.
+log = logging.getLogger("rom_tracker.landmarks")
 
 #: The first MediaPipe release whose PyPI build sends usage metrics to Google from native
 #: code (libcurl to play.googleapis.com; no flag or variable turns it off). pyproject.toml

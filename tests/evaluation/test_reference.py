@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
+from rom_tracker.evaluation.reference import aflw_rotation
 from rom_tracker.kinematics.head import head_angles_from_rotation
-from rom_tracker.reference import aflw_rotation
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,8 @@ import numpy as np
 
 from rom_tracker.errors import InputError
 
-log = logging.getLogger(__name__)
+# The logger keeps the name users see in warnings (docs/errors.md) since the module moved.
+log = logging.getLogger("rom_tracker.capture")
 
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"})
 # Photos larger than this (in pixels on the long side) are scaled down before inference:

@@ -1,7 +1,7 @@
 """Neck rotation vs head yaw: does the trunk yaw follow the head? (issue 11, item 1)
 
 Used by ``bench/neck_rotation.py`` (writes ``docs/accuracy_neck.md``) and
-``tests/test_accuracy_neck.py``. Three measurements:
+``tests/evaluation/test_accuracy_neck.py``. Three measurements:
 
 * **Pointing'04** (body still, head turned): per band of nominal |pan|, the median of
   ``|neck_rotation_deg - head_yaw_deg|`` (= |trunk yaw|, which should be 0), for the
@@ -25,13 +25,13 @@ from pathlib import Path
 
 import numpy as np
 
-from rom_tracker.accuracy import analyze_angles, read_truth_csv, reference_lines
-from rom_tracker.capture import ImageSource, open_source
+from rom_tracker.evaluation.accuracy import analyze_angles, read_truth_csv, reference_lines
 from rom_tracker.kinematics.body import world_angles
 from rom_tracker.kinematics.geometry import wrap_deg
 from rom_tracker.kinematics.head import plausible_trunk_yaw, rotation_from_head_angles
 from rom_tracker.kinematics.table import AngleOptions, compute_angles
 from rom_tracker.kinematics.trunk import DEAD_BAND_DEG, trunk_yaw_beyond_head
+from rom_tracker.media.capture import ImageSource, open_source
 from rom_tracker.pipeline import ModelPaths, run_models
 from rom_tracker.types import (
     N_FACE_LANDMARKS,

@@ -6,7 +6,7 @@ a neck-rotation recording: :func:`pose_cue_recordings` calibrates the shipped
 ``calibrate_pose_yaw`` on the series' photos at :data:`RECORDING_TILTS` where the face is
 found and its corrected yaw is within the trust limit, and reads the calibrated cue on the
 tilt-0 photos. Used by ``bench/pose_cue_recordings.py`` (the section of ``docs/accuracy.md``)
-and ``tests/test_accuracy.py``; the measurement decided that the cue is not used
+and ``tests/evaluation/test_accuracy.py``; the measurement decided that the cue is not used
 (``AngleOptions.use_pose_yaw`` stays off).
 """
 
@@ -20,8 +20,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from rom_tracker.capture import open_source
-from rom_tracker.headpose_dev import (
+from rom_tracker.evaluation.headpose_dev import (
     P04_NAME,
     WRONG_SIDE_DEG,
     Array,
@@ -31,6 +30,7 @@ from rom_tracker.headpose_dev import (
 from rom_tracker.kinematics.face_model import correct_face_yaw
 from rom_tracker.kinematics.fusion import PoseYawCues, calibrate_pose_yaw, pose_yaw, pose_yaw_cues
 from rom_tracker.kinematics.head import head_angles
+from rom_tracker.media.capture import open_source
 from rom_tracker.pipeline import ModelPaths, run_models
 
 #: Tilts of a Pointing'04 series that make one pseudo-recording (a neck-rotation trial

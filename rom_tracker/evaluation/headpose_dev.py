@@ -1,17 +1,18 @@
 """Head pose on the two real labelled dev sets, cross-validated, beside raw MediaPipe.
 
 Used by ``bench/accuracy_headpose.py`` (tables of ``docs/accuracy.md``) and
-``tests/test_accuracy.py``. The sets (``../shared/data/headpose``, see its README):
+``tests/evaluation/test_accuracy.py``. The sets (``../shared/data/headpose``, see its README):
 
-* ``aflw2000_dev``: 802 in-the-wild photos with 3D-fit labels (``rom_tracker.reference``);
-  the usual protocol drops photos with any label angle beyond 99 degrees. Cross-validation:
-  5 folds by photo (photo ``i`` in fold ``i % 5`` of the sorted names).
+* ``aflw2000_dev``: 802 in-the-wild photos with 3D-fit labels
+  (``rom_tracker.evaluation.reference``); the usual protocol drops photos with any label
+  angle beyond 99 degrees. Cross-validation: 5 folds by photo (photo ``i`` in fold
+  ``i % 5`` of the sorted names).
 * ``pointing04_dev``: 8 people x 2 series, studio photos; labels are the nominal pan and
   tilt in the file names. Only tilt 0 is used (the head turned, the body still): 13 pans
   from -90 to +90 per series. Cross-validation: leave one person out.
 
 Every photo is its own input, measured as ``rom-tracker analyze`` does a photo (IMAGE mode,
-its defaults: :func:`rom_tracker.accuracy.analyze_angles`). The shipped face-yaw
+its defaults: :func:`rom_tracker.evaluation.accuracy.analyze_angles`). The shipped face-yaw
 correction (``kinematics.face_model``) was fitted on all AFLW2000-3D dev photos, so the
 figures that matter are the cross-validated ones: per held-out fold, the correction is
 refitted with :func:`fit_yaw_correction` on the other folds only (Pointing'04 is never
@@ -29,12 +30,12 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from rom_tracker.accuracy import analyze_angles
-from rom_tracker.capture import Frame, open_source
+from rom_tracker.evaluation.accuracy import analyze_angles
+from rom_tracker.evaluation.reference import load_aflw_pose
 from rom_tracker.kinematics.face_model import YAW_RAW_KNOTS, face_confidence
 from rom_tracker.kinematics.head import head_angles
+from rom_tracker.media.capture import Frame, open_source
 from rom_tracker.pipeline import ModelPaths, run_models
-from rom_tracker.reference import load_aflw_pose
 
 #: Bands of true |yaw| (degrees); the last one includes 90.
 BANDS = ((0.0, 30.0), (30.0, 45.0), (45.0, 60.0), (60.0, 75.0), (75.0, 90.0))

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rom_tracker.nativelog import is_native
+from rom_tracker.media.nativelog import is_native
 
 SEEN_NATIVE = [
     # mediapipe 0.10.x and 1.2.x, glog/absl
@@ -97,7 +97,7 @@ def test_diverted_process_shows_python_and_hides_native() -> None:
     code = textwrap.dedent(
         """
         import os, sys, time
-        from rom_tracker.nativelog import divert_native_stderr
+        from rom_tracker.media.nativelog import divert_native_stderr
         assert divert_native_stderr()
         os.write(2, b"WARNING: [model_load.cc:402] Sparsity tensors may not yet be fully supported.\\n")
         os.write(2, b"W0000 00:00:1.5  7 graph.cc:1] something new\\n    continued\\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rom_tracker import pose_cue_dev as pc
+from rom_tracker.evaluation import pose_cue_dev as pc
 from rom_tracker.kinematics.fusion import PoseYawCues
 
 
