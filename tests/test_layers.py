@@ -81,8 +81,6 @@ def third_party(path: Path) -> set[str]:
     return found
 
 
-
-
 GRAPH = {module_name(p): imports(p) for p in SOURCES}
 
 
