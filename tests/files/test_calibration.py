@@ -15,7 +15,7 @@ from rom_tracker.files.calibration import (
 )
 from rom_tracker.kinematics.camera import DEFAULT_HFOV_DEG
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PATH = Path("cam.toml")
 
 
