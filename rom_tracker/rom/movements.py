@@ -28,6 +28,9 @@ class Movement:
     title: str
     sides: tuple[MovementSide, ...]
     needs: str  # "head" or "hip": which angles must be computed
+    #: the angle column of the face's yaw relative to the camera, for a movement read from
+    #: the face's turn: its reach decides whether a value is a bound (rom.bounds); or None
+    reach: str | None = None
 
     def side(self, side: str) -> MovementSide:
         for s in self.sides:
@@ -41,12 +44,15 @@ class Movement:
         return tuple(s.side for s in self.sides)
 
 
-def _m(name: str, title: str, needs: str, *sides: tuple[str, str, float, str]) -> Movement:
+def _m(
+    name: str, title: str, needs: str, *sides: tuple[str, str, float, str], reach: str | None = None
+) -> Movement:
     return Movement(
         name=name,
         title=title,
         needs=needs,
         sides=tuple(MovementSide(name, side, col, sign, cue) for side, col, sign, cue in sides),
+        reach=reach,
     )
 
 
@@ -59,6 +65,7 @@ MOVEMENTS: dict[str, Movement] = {
             "head",
             ("left", "neck_rotation_deg", 1.0, "turn your head slowly to the left"),
             ("right", "neck_rotation_deg", -1.0, "turn your head slowly to the right"),
+            reach="head_yaw_deg",
         ),
         _m(
             "neck_flexion",

@@ -23,6 +23,8 @@ from rom_tracker.rom.filters import FloatArray, analysed_series, median_dt
 #: the level, as a fraction of a repetition's prominence below its peak, where it starts
 #: and ends: 0.9 means 10% of the way up from the base
 _REL_HEIGHT = 0.9
+#: the default window of a robust peak (s)
+PEAK_WINDOW_S = 0.2
 
 
 @dataclass(frozen=True)
@@ -64,7 +66,7 @@ def detect_reps(
     min_amplitude_deg: float = 10.0,
     min_separation_s: float = 1.0,
     smooth: bool = True,
-    peak_window_s: float = 0.2,
+    peak_window_s: float = PEAK_WINDOW_S,
     max_gap_s: float = 0.25,
 ) -> list[Rep]:
     """Repetitions in ``value (T,)`` degrees (movement direction positive) at ``t (T,)`` s.

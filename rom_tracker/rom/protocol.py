@@ -106,6 +106,7 @@ class ProtocolRunner:
         self._next_check = -math.inf
         self._t: list[float] = []
         self._v: list[float] = []
+        self._reach: list[float] = []  # the face's yaw to the camera (movements with a reach)
         self._neutral: list[list[float]] = []
 
     # ---------------------------------------------------------------- state
@@ -148,9 +149,11 @@ class ProtocolRunner:
             self._t.append(t)
             events += self._check_neutral(t, step)
         else:
-            ms = movement(step.movement).side(step.side)
+            mv = movement(step.movement)
             self._t.append(t)
-            self._v.append(_angle(angles, ms.column))
+            self._v.append(_angle(angles, mv.side(step.side).column))
+            if mv.reach is not None:
+                self._reach.append(_angle(angles, mv.reach))
             events += self._check_measure(t, step)
         return events
 
@@ -180,7 +183,7 @@ class ProtocolRunner:
         step = self.protocol.steps[self._index]
         self._step_t0 = t
         self._next_check = -math.inf
-        self._t, self._v, self._neutral = [], [], []
+        self._t, self._v, self._reach, self._neutral = [], [], [], []
         return [Event(STEP_STARTED, t, self._index, step, cue=step.cue)]
 
     def _finish(
@@ -265,8 +268,16 @@ class ProtocolRunner:
             }
         else:
             opts = {"min_amplitude_deg": step.min_amplitude_deg}
+        reach = self._reach if movement(step.movement).reach is not None else None
         return measure_trial(
-            step.movement, step.side, step.mode, self._t, self._v, guided=True, **opts
+            step.movement,
+            step.side,
+            step.mode,
+            self._t,
+            self._v,
+            guided=True,
+            camera_yaw=reach,
+            **opts,
         )
 
     def _check_measure(self, t: float, step: Step) -> list[Event]:

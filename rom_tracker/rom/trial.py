@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rom_tracker.rom import movements
+from rom_tracker.rom.bounds import Bound, reach_bound
 from rom_tracker.rom.filters import as_series
 from rom_tracker.rom.holds import best_hold, detect_holds
 from rom_tracker.rom.movements import MODES
@@ -58,6 +59,9 @@ class TrialResult:
       column and sign used, the thresholds).
     * ``t_s``: ``(T,)`` float64 seconds; ``angle_deg``: ``(T,)`` float32, the trial's raw
       series signed by the movement (positive in its direction), NaN where not seen.
+    * ``at_least``: the value is a lower bound, not a measurement (the turn went beyond
+      what the camera reads reliably); ``reason`` says why (``rom_tracker.rom.bounds``:
+      ``"beyond reliable range"`` or ``"face lost"``), ``""`` for a measured value.
     """
 
     movement: str
@@ -75,6 +79,8 @@ class TrialResult:
     angle_deg: npt.NDArray[np.float32] = field(
         default_factory=lambda: np.zeros(0, dtype=np.float32)
     )
+    at_least: bool = False
+    reason: str = ""
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -92,6 +98,11 @@ class TrialResult:
             json.dumps(self.detail, allow_nan=False)
         except (TypeError, ValueError) as exc:
             raise ValueError(f"detail: must be JSON-serialisable without NaN ({exc})") from None
+        if self.at_least != bool(self.reason):
+            raise ValueError(
+                f"at_least={self.at_least} with reason {self.reason!r}: a bound needs its "
+                "reason, and a measured value has none"
+            )
 
     @property
     def has_value(self) -> bool:
@@ -121,6 +132,7 @@ def measure_trial(
     table_column_values: npt.ArrayLike,
     *,
     guided: bool = False,
+    camera_yaw: npt.ArrayLike | None = None,
     **thresholds: Any,
 ) -> TrialResult:
     """Measure one trial from the raw angle column of the movement (``(T,)`` degrees, as in
@@ -131,6 +143,10 @@ def measure_trial(
     ``detect_holds`` plus ``min_hold_deg``, default 5: holds nearer neutral are resting) or
     repetitions (``active``; thresholds of ``detect_reps``). Unknown thresholds raise
     TypeError.
+
+    ``camera_yaw (T,)``: the head's yaw relative to the camera (degrees, NaN: no face), for
+    movements read from the face: a value from beyond the reliable range, or a turn that
+    lost the face, is then marked ``at_least`` (:func:`rom_tracker.rom.bounds.reach_bound`).
     """
     if mode not in MODES:
         raise ValueError(f"mode: expected one of {', '.join(MODES)}, got {mode!r}")
@@ -143,6 +159,7 @@ def measure_trial(
     detail: dict[str, Any] = {"column": ms.column, "sign": ms.sign, "thresholds": dict(opts)}
     value = sd = duration = math.nan
     count = 0
+    window: tuple[float, float] | None = None
     if tt.size and mode == "effortless":
         min_hold = float(opts.pop("min_hold_deg", MIN_HOLD_DEG))
         holds = [h for h in detect_holds(tt, signed, **opts) if h.mean_deg >= min_hold]
@@ -152,6 +169,7 @@ def measure_trial(
         count = len(holds)
         if best is not None:
             value, sd, duration = best.mean_deg, best.sd_deg, best.duration_s
+            window = (best.start_s, best.end_s)
     elif tt.size:
         reps = detect_reps(tt, signed, **opts)
         value, count = active_value(reps)
@@ -161,8 +179,15 @@ def measure_trial(
             detail["best"] = i
             duration = reps[i].end_s - reps[i].start_s
             sd = float(np.std([r.peak_deg for r in reps], ddof=1)) if count > 1 else math.nan
+            window = (float(tt[0]), float(tt[-1]))  # how far the head went, in the trial
         else:
             detail["best"] = None
+    bound = Bound(False, "", value)
+    if camera_yaw is not None and tt.size:
+        _, reach = as_series(tt, camera_yaw)
+        bound = reach_bound(tt, signed, ms.sign * reach, value, window, lost=mode == "active")
+        value = bound.value_deg
+        detail["bound"] = {"at_least": bound.at_least, "reason": bound.reason}
     detail["value_deg"] = _nan_to_none(value)
     return TrialResult(
         movement=movement,
@@ -178,4 +203,6 @@ def measure_trial(
         detail=detail,
         t_s=tt,
         angle_deg=signed.astype(np.float32),
+        at_least=bound.at_least,
+        reason=bound.reason,
     )
