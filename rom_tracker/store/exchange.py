@@ -5,6 +5,8 @@ conventions document, sign notes per movement), the profiles, then the sessions 
 their trials and each trial's series as lists of numbers (``null`` = not measured).
 Exporting a profile also writes its posture-monitor history (``posture``: the profile's
 minutes; absent from files of older versions and from exports of chosen sessions).
+Every trial carries ``at_least`` (true: ``value_deg`` is a lower bound, not a measurement)
+and ``reason`` (why; ``""`` when measured); files without them import as measured values.
 Database ids are not part of it, so export -> import -> export gives the same bytes.
 
 Import validates the whole file before writing anything, then writes it in one
@@ -149,6 +151,8 @@ def _csv(store: Store, sessions: list[Session]) -> bytes:
         "mode": [t.mode for _, t in trials],
         "guided": [t.guided for _, t in trials],
         **{name: [float(getattr(t, name)) for _, t in trials] for name in _TRIAL_FLOATS},
+        "at_least": [t.at_least for _, t in trials],
+        "reason": [t.reason for _, t in trials],
         "reps": [t.reps for _, t in trials],
         "n_samples": [t.n_samples for _, t in trials],
     }
@@ -160,6 +164,7 @@ def _csv(store: Store, sessions: list[Session]) -> bytes:
     head = [
         f"format: {FORMAT}-csv version {FORMAT_VERSION}, rom-tracker {__version__}",
         "one row per trial; units: value_deg and sd_deg in degrees, *_s in seconds",
+        "at_least True: value_deg is a lower bound, not a measurement (reason says why)",
         f"conventions: {CONVENTIONS}; nan = not measured; times *_at are ISO-8601 UTC",
         *notes,
     ]
@@ -240,6 +245,7 @@ def _to_trial(doc: dict[str, Any]) -> tuple[TrialResult, np.ndarray | None]:
         k: doc[k] for k in ("movement", "side", "mode", "guided", "reps", "detail")
     }
     fields.update({k: _number(doc[k]) for k in _TRIAL_FLOATS})
+    fields.update(at_least=bool(doc.get("at_least", False)), reason=str(doc.get("reason", "")))
     trial = TrialResult(
         **fields,
         t_s=_array(series["t_s"], np.float64),

@@ -81,6 +81,8 @@ TRIAL_FIELDS = {
     "created_at": TIME,
     "series": OBJECT,
 }
+#: fields a trial may have (absent from files written before they existed)
+OPTIONAL_TRIAL_FIELDS = {"at_least": BOOL, "reason": STR}
 
 
 def _short(v: Any) -> str:
@@ -190,6 +192,13 @@ def _check(doc: Any, fmt: str, version: int) -> None:
         for j, t in enumerate(s["trials"]):
             tw = f"{where}.trials[{j}]"
             _fields(t, tw, TRIAL_FIELDS)
+            _fields(t, tw, {k: v for k, v in OPTIONAL_TRIAL_FIELDS.items() if k in t})
+            if t.get("at_least", False) != bool(t.get("reason", "")):
+                raise _Bad(
+                    f"{tw}.reason: a bound (at_least true) needs its reason and a measured "
+                    f"value has none, got at_least {t.get('at_least')} with reason "
+                    f"{_short(t.get('reason', ''))}"
+                )
             problem = trial_fields_problem(t["movement"], t["side"], t["mode"])
             if problem:
                 raise _Bad(f"{tw}: {problem}")

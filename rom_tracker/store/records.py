@@ -56,6 +56,8 @@ class StoredTrial(_AsDict):
     ended_s: float
     detail: dict[str, Any]
     created_at: str
+    at_least: bool  # value_deg is a lower bound, not a measurement
+    reason: str  # why it is a bound ("beyond reliable range", "face lost"); "" if measured
     n_samples: int
 
 
@@ -99,11 +101,15 @@ class ProgressRecord(_AsDict):
     guided: bool
     value_deg: float
     sd_deg: float
+    at_least: bool = False  # value_deg is a lower bound (rom_tracker.rom.bounds)
+    reason: str = ""
 
 
 @dataclass(frozen=True)
 class CompareRow(_AsDict):
-    """One movement/side/mode in two sessions; ``exceeds_mdc`` None when MDC unknown."""
+    """One movement/side/mode in two sessions; ``exceeds_mdc`` None when the change cannot
+    be judged (MDC unknown, or a bound that proves nothing); ``verdict`` in words;
+    ``a_at_least``/``b_at_least``: that session's value is a lower bound."""
 
     movement: str
     side: str
@@ -116,3 +122,6 @@ class CompareRow(_AsDict):
     exceeds_mdc: bool | None
     n_a: int
     n_b: int
+    a_at_least: bool = False
+    b_at_least: bool = False
+    verdict: str = ""

@@ -10,6 +10,9 @@ Schema version history (``meta.schema_version``):
    ``trial_series.landmarks`` + ``landmarks_shape`` (optional raw landmarks).
 3. ``posture_minutes``: one row per profile and minute monitored by the posture monitor
    (sums of seconds and counts, never frames; see :mod:`rom_tracker.store.posture_history`).
+4. ``trials.at_least`` (0/1): the value is a lower bound, not a measurement (the turn went
+   beyond what the camera reads reliably), and ``trials.reason``: why (``''`` when
+   measured; :mod:`rom_tracker.rom.bounds`). Older trials are measured values.
 
 A migration ``n -> n+1`` is a function of the connection, run inside one transaction
 with foreign keys off (SQLite's table-rebuild procedure), followed by
@@ -27,9 +30,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
-_TRIALS_COLUMNS = """(
+# the trials table as version 2 made it (migration 1 -> 2 rebuilds it so)
+_TRIALS_COLUMNS_V2 = """(
     id INTEGER PRIMARY KEY,
     session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
     movement TEXT NOT NULL,
@@ -45,6 +49,10 @@ _TRIALS_COLUMNS = """(
     detail TEXT NOT NULL DEFAULT '{}',
     created_at TEXT NOT NULL
 )"""
+# version 4 adds the bound: the same columns as ``_migrate_3_to_4`` appends
+_AT_LEAST = "at_least INTEGER NOT NULL DEFAULT 0 CHECK (at_least IN (0, 1))"
+_REASON = "reason TEXT NOT NULL DEFAULT ''"
+_TRIALS_COLUMNS = f"{_TRIALS_COLUMNS_V2[:-2]},\n    {_AT_LEAST},\n    {_REASON}\n)"
 _TRIALS_INDEX = "CREATE INDEX trials_session ON trials(session_id)"
 
 # minute_at: start of the minute, ISO-8601 UTC ("2026-12-04T09:31:00Z"); seconds in it
@@ -112,7 +120,7 @@ def _migrate_1_to_2(conn: sqlite3.Connection) -> None:
     # trials gains a CHECK on mode: rebuild it (a CHECK cannot be added by ALTER TABLE),
     # following SQLite's procedure: create new, copy, drop old, rename new (foreign keys
     # are off, so dropping the old table does not cascade to trial_series).
-    conn.execute(f"CREATE TABLE trials_new {_TRIALS_COLUMNS}")
+    conn.execute(f"CREATE TABLE trials_new {_TRIALS_COLUMNS_V2}")
     conn.execute(
         """
         INSERT INTO trials_new (id, session_id, movement, side, mode, guided, value_deg, sd_deg,
@@ -133,8 +141,14 @@ def _migrate_2_to_3(conn: sqlite3.Connection) -> None:
     conn.execute(_POSTURE_MINUTES)
 
 
+def _migrate_3_to_4(conn: sqlite3.Connection) -> None:
+    conn.execute(f"ALTER TABLE trials ADD COLUMN {_AT_LEAST}")
+    conn.execute(f"ALTER TABLE trials ADD COLUMN {_REASON}")
+
+
 # MIGRATIONS[n] turns a version-n database into version n+1.
 MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {
     1: _migrate_1_to_2,
     2: _migrate_2_to_3,
+    3: _migrate_3_to_4,
 }

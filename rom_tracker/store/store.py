@@ -82,7 +82,12 @@ def _trial(row: sqlite3.Row) -> StoredTrial:
     n = d.pop("n")
     d.update({k: _float(d[k]) for k in _TRIAL_FLOATS})
     return StoredTrial(
-        **{**d, "guided": bool(d["guided"]), "detail": json.loads(d["detail"])},
+        **{
+            **d,
+            "guided": bool(d["guided"]),
+            "at_least": bool(d["at_least"]),
+            "detail": json.loads(d["detail"]),
+        },
         n_samples=int(n or 0),
     )
 
@@ -326,8 +331,8 @@ class Store:
     ) -> int:
         cur = conn.execute(
             "INSERT INTO trials (session_id, movement, side, mode, guided, value_deg, sd_deg, "
-            "duration_s, reps, started_s, ended_s, detail, created_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "duration_s, reps, started_s, ended_s, detail, created_at, at_least, reason) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 session_id,
                 trial.movement,
@@ -342,6 +347,8 @@ class Store:
                 _real(trial.ended_s),
                 json_text(dict(trial.detail)),
                 created_at,
+                int(bool(trial.at_least)),
+                str(trial.reason),
             ),
         )
         assert cur.lastrowid is not None
@@ -381,7 +388,7 @@ class Store:
         pid = self.get_profile(profile).id
         sql = (
             "SELECT s.id AS session_id, t.id AS trial_id, s.started_at AS date, t.movement, "
-            "t.side, t.mode, t.guided, t.value_deg, t.sd_deg "
+            "t.side, t.mode, t.guided, t.value_deg, t.sd_deg, t.at_least, t.reason "
             "FROM trials t JOIN sessions s ON s.id = t.session_id "
             "WHERE s.profile_id = ? AND t.value_deg IS NOT NULL"
         )
@@ -396,7 +403,12 @@ class Store:
         rows = self._read(sql + " ORDER BY s.started_at, s.id, t.id", params)
         return [
             ProgressRecord(
-                **{**dict(r), "guided": bool(r["guided"]), "sd_deg": _float(r["sd_deg"])}
+                **{
+                    **dict(r),
+                    "guided": bool(r["guided"]),
+                    "sd_deg": _float(r["sd_deg"]),
+                    "at_least": bool(r["at_least"]),
+                }
             )
             for r in rows
         ]

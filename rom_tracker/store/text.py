@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rom_tracker.files.outputs import json_bytes
+from rom_tracker.rom.bounds import EXPLAIN
 from rom_tracker.store.paths import HOME_ENV
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -26,10 +27,23 @@ def add_db_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def deg(value: float, *, signed: bool = False) -> str:
+def deg(value: float, *, signed: bool = False, at_least: bool = False) -> str:
+    """``61.5``, ``+3.2`` (signed), ``>=57.0`` (a lower bound), ``-`` for NaN."""
     if not math.isfinite(value):
         return "-"
-    return f"{value:+.1f}" if signed else f"{value:.1f}"
+    text = f"{value:+.1f}" if signed else f"{value:.1f}"
+    return f">={text}" if at_least else text
+
+
+def bound_text(reason: str, setup: str = "front") -> str:
+    """Why a value is only a bound, and what to do, in one phrase: ``beyond what the camera
+    sees from the front: measure this side with --setup side``."""
+    what = EXPLAIN.get(reason, reason)
+    if setup == "front":
+        return (
+            f"{what.replace(' reliably', '')} from the front: measure this side with --setup side"
+        )
+    return what
 
 
 def when(iso: str | None) -> str:

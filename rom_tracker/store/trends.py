@@ -4,7 +4,9 @@ progress view and the report (:mod:`rom_tracker.report`) both draw.
 
 A session's value for a movement, side and mode is the mean of its trials' values
 (as in ``rom-tracker compare``); self-paced and guided trials are separate series. Dates
-are POSIX seconds (what pyqtgraph's ``DateAxisItem`` takes).
+are POSIX seconds (what pyqtgraph's ``DateAxisItem`` takes). A session value that includes
+a bound ("at least", :mod:`rom_tracker.rom.bounds`) is a bound (``Series.at_least``); the
+MDC band, asymmetry and effort gap use measured values only.
 """
 
 from __future__ import annotations
@@ -32,15 +34,27 @@ def posix(iso: str) -> float:
 
 @dataclass(frozen=True)
 class Series:
-    """One line of a chart: per session, its date (POSIX s) and value (degrees)."""
+    """One line of a chart: per session, its date (POSIX s) and value (degrees), and
+    whether that value is only a lower bound (``at_least``, bool, same length)."""
 
     dates: np.ndarray
     values: np.ndarray
     session_ids: tuple[int, ...]
+    at_least: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+    def __post_init__(self) -> None:
+        if self.at_least.shape != self.values.shape:
+            object.__setattr__(self, "at_least", np.zeros(self.values.shape, dtype=bool))
 
     @classmethod
     def empty(cls) -> Series:
         return cls(np.zeros(0), np.zeros(0), ())
+
+    def measured(self) -> Series:
+        """The sessions whose value is a measurement (bounds left out)."""
+        keep = ~self.at_least
+        ids = tuple(s for s, k in zip(self.session_ids, keep, strict=True) if k)
+        return Series(self.dates[keep], self.values[keep], ids)
 
 
 @dataclass(frozen=True)
@@ -69,26 +83,30 @@ class MovementProgress:
         return self.series.get((side, mode, guided), Series.empty())
 
 
-def _session_means(
-    records: Iterable[ProgressRecord],
-) -> dict[tuple[str, str, bool], dict[int, tuple[float, list[float]]]]:
-    out: dict[tuple[str, str, bool], dict[int, tuple[float, list[float]]]] = defaultdict(dict)
+# per session: (date, values, whether any of them is a bound)
+_BySession = dict[int, tuple[float, list[float], list[bool]]]
+
+
+def _session_means(records: Iterable[ProgressRecord]) -> dict[tuple[str, str, bool], _BySession]:
+    out: dict[tuple[str, str, bool], _BySession] = defaultdict(dict)
     for r in records:
         if not math.isfinite(r.value_deg):
             continue
         by_session = out[(r.side, r.mode, r.guided)]
         if r.session_id not in by_session:
-            by_session[r.session_id] = (posix(r.date), [])
+            by_session[r.session_id] = (posix(r.date), [], [])
         by_session[r.session_id][1].append(r.value_deg)
+        by_session[r.session_id][2].append(r.at_least)
     return out
 
 
-def _series(by_session: dict[int, tuple[float, list[float]]]) -> Series:
+def _series(by_session: _BySession) -> Series:
     items = sorted(by_session.items(), key=lambda kv: (kv[1][0], kv[0]))
     return Series(
-        dates=np.array([d for _, (d, _) in items], dtype=np.float64),
-        values=np.array([float(np.mean(v)) for _, (_, v) in items], dtype=np.float64),
+        dates=np.array([d for _, (d, _, _) in items], dtype=np.float64),
+        values=np.array([float(np.mean(v)) for _, (_, v, _) in items], dtype=np.float64),
         session_ids=tuple(sid for sid, _ in items),
+        at_least=np.array([any(b) for _, (_, _, b) in items], dtype=bool),
     )
 
 
@@ -102,10 +120,12 @@ def _difference(a: Series, b: Series) -> Series:
 
 def _pooled(s1: Series, s2: Series) -> Series:
     """One value per session from two series (guided and self-paced): their mean."""
-    by: dict[int, tuple[float, list[float]]] = {}
+    by: _BySession = {}
     for s in (s1, s2):
-        for sid, d, v in zip(s.session_ids, s.dates, s.values, strict=True):
-            by.setdefault(sid, (float(d), []))[1].append(float(v))
+        for sid, d, v, b in zip(s.session_ids, s.dates, s.values, s.at_least, strict=True):
+            entry = by.setdefault(sid, (float(d), [], []))
+            entry[1].append(float(v))
+            entry[2].append(bool(b))
     return _series(by)
 
 
@@ -123,10 +143,11 @@ def movement_progress(
     noise = mine if mdc_history is None else [r for r in mdc_history if r.movement == movement]
     series = {key: _series(v) for key, v in sorted(_session_means(mine).items())}
     sides = tuple(dict.fromkeys(k[0] for k in series))
+    # asymmetry, the effort gap and the MDC band's centre: measured sessions only
     pooled = {
         (side, mode): _pooled(
-            series.get((side, mode, False), Series.empty()),
-            series.get((side, mode, True), Series.empty()),
+            series.get((side, mode, False), Series.empty()).measured(),
+            series.get((side, mode, True), Series.empty()).measured(),
         )
         for side in sides
         for mode in MODES

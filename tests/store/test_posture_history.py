@@ -115,6 +115,8 @@ def test_migration_from_v2_adds_the_history_table(tmp_path: Path, db_path: Path)
     db_path.parent.mkdir()
     con = sqlite3.connect(fresh)
     con.execute("DROP TABLE posture_minutes")
+    con.execute("ALTER TABLE trials DROP COLUMN reason")  # version 4's columns
+    con.execute("ALTER TABLE trials DROP COLUMN at_least")
     con.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
     con.execute("INSERT INTO profiles (name, created_at) VALUES ('alex', '2026-01-01T00:00:00Z')")
     con.commit()

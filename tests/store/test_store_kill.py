@@ -47,7 +47,7 @@ CHILD = textwrap.dedent(
                 movement="neck_rotation", side="left", mode="active", guided=False,
                 value_deg=float(angle.max()), sd_deg=1.0, duration_s=4.0, reps=2,
                 started_s=0.0, ended_s=4.0, detail={"i": 1}, t_s=np.arange(n) / 30.0,
-                angle_deg=angle,
+                angle_deg=angle, at_least=False, reason="",
             )
             landmarks = rng.normal(size=(n, 33, 3)).astype(np.float32)
             tid = store.add_trial(sid, trial, landmarks)

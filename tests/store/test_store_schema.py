@@ -125,6 +125,33 @@ def test_migration_from_v1_keeps_data_and_backs_up(tmp_path: Path, db_path: Path
     assert _columns(db_path) == _columns(fresh)  # migrated == created new
 
 
+def test_migration_from_v3_marks_every_old_trial_measured(tmp_path: Path, db_path: Path) -> None:
+    fresh = tmp_path / "fresh.sqlite3"
+    Store.open(fresh).close()
+    db_path.parent.mkdir()
+    con = sqlite3.connect(fresh)
+    con.execute("ALTER TABLE trials DROP COLUMN reason")
+    con.execute("ALTER TABLE trials DROP COLUMN at_least")
+    con.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+    con.executescript(
+        "INSERT INTO profiles VALUES (1, 'alex', '2026-01-01T09:00:00.000Z', '');"
+        "INSERT INTO sessions (id, profile_id, started_at) VALUES (1, 1, '2026-01-02T09:00Z');"
+        "INSERT INTO trials (id, session_id, movement, side, mode, value_deg, created_at) "
+        "VALUES (1, 1, 'neck_rotation', 'left', 'active', 57.0, '2026-01-02T09:01Z');"
+    )
+    con.commit()
+    con.backup(sqlite3.connect(db_path))
+    con.close()
+    v3_columns = _columns(db_path)
+    with Store.open(db_path) as s:
+        (trial,) = s.session(1).trials
+        assert (trial.value_deg, trial.at_least, trial.reason) == (57.0, False, "")
+        assert s.integrity_check() == "ok"
+    assert _columns(backup_path(db_path, 3)) == v3_columns  # the untouched version 3
+    Store.open(tmp_path / "new.sqlite3").close()
+    assert _columns(db_path) == _columns(tmp_path / "new.sqlite3")  # migrated == created new
+
+
 def test_migration_rejects_bad_mode_afterwards(tmp_path: Path, db_path: Path) -> None:
     db_path.parent.mkdir()
     con = sqlite3.connect(db_path)
