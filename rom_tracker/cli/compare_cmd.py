@@ -29,6 +29,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def beyond_noise(row: CompareRow) -> str:
+    if row.a_at_least or row.b_at_least:
+        return row.verdict  # a bound: provable, or why it cannot be judged
     return {True: "yes", False: "no", None: "unknown"}[row.exceeds_mdc]
 
 
@@ -61,9 +63,9 @@ def run(args: argparse.Namespace) -> int:
             r.movement,
             r.side,
             r.mode,
-            deg(r.a_deg),
-            deg(r.b_deg),
-            deg(r.change_deg, signed=True),
+            deg(r.a_deg, at_least=r.a_at_least),
+            deg(r.b_deg, at_least=r.b_at_least),
+            "?" if r.a_at_least else deg(r.change_deg, signed=True, at_least=r.b_at_least),
             deg(r.mdc95_deg),
             beyond_noise(r),
         )
@@ -71,5 +73,11 @@ def run(args: argparse.Namespace) -> int:
     ]
     headers = ("movement", "side", "mode", "A", "B", "change", "MDC95", "beyond noise")
     print(table(headers, body, right=(3, 4, 5, 6)))
+    if any(r.a_at_least or r.b_at_least for r in rows):
+        print(
+            ">= : at least (a lower bound, not a measurement). A change with a bound is called "
+            "real only when it is provable: the after bound above a measured before by more "
+            "than the MDC95."
+        )
     print(MDC_NOTE)
     return 0

@@ -30,15 +30,22 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
-def per_session(records: list[ProgressRecord]) -> dict[Key, list[tuple[str, float]]]:
-    """(date, mean value) per session, oldest first, per movement/side/mode."""
+def per_session(records: list[ProgressRecord]) -> dict[Key, list[tuple[str, float, bool]]]:
+    """(date, mean value, whether it is a bound) per session, oldest first, per
+    movement/side/mode. A mean that includes a bound ("at least") is a bound."""
     grouped: dict[Key, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+    bounds: set[tuple[Key, int]] = set()
     dates: dict[int, str] = {}
     for r in records:
-        grouped[(r.movement, r.side, r.mode)][r.session_id].append(r.value_deg)
+        key = (r.movement, r.side, r.mode)
+        grouped[key][r.session_id].append(r.value_deg)
+        if r.at_least:
+            bounds.add((key, r.session_id))
         dates[r.session_id] = r.date
     return {
-        key: [(dates[sid], float(np.mean(v))) for sid, v in by_session.items()]
+        key: [
+            (dates[sid], float(np.mean(v)), (key, sid) in bounds) for sid, v in by_session.items()
+        ]
         for key, by_session in sorted(grouped.items(), key=lambda kv: sort_key(kv[0]))
     }
 
@@ -58,9 +65,16 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     rows = []
+    any_bound = False
     for (movement, side, mode), series in per_session(records).items():
-        values = [v for _, v in series]
-        shown = " ".join(deg(v) for v in values[-MAX_VALUES:])
+        values = [v for _, v, _ in series]
+        bound = [b for _, _, b in series]
+        any_bound |= any(bound)
+        shown = " ".join(
+            deg(v, at_least=b)
+            for v, b in zip(values[-MAX_VALUES:], bound[-MAX_VALUES:], strict=True)
+        )
+        change = values[-1] - values[0]
         rows.append(
             (
                 movement,
@@ -69,9 +83,9 @@ def run(args: argparse.Namespace) -> int:
                 len(series),
                 series[0][0][:10],
                 series[-1][0][:10],
-                deg(values[0]),
-                deg(values[-1]),
-                deg(values[-1] - values[0], signed=True),
+                deg(values[0], at_least=bound[0]),
+                deg(values[-1], at_least=bound[-1]),
+                deg(change, signed=True) if not (bound[0] or bound[-1]) else "?",
                 sparkline(values),
                 ("... " if len(values) > MAX_VALUES else "") + shown,
             )
@@ -91,4 +105,10 @@ def run(args: argparse.Namespace) -> int:
     )
     print(f"{args.profile}: range of motion in degrees, per session (mean of its trials)")
     print(table(headers, rows, right=(3, 6, 7, 8)))
+    if any_bound:
+        print(
+            ">= : at least (a lower bound: the turn went beyond what the camera sees from the "
+            "front; measure those sides with --setup side); ? : a change with a bound cannot "
+            "be read off (see rom-tracker compare)"
+        )
     return 0

@@ -47,7 +47,7 @@ from rom_tracker.rom.streaming import TrunkStabiliser
 from rom_tracker.rom.trial import TrialResult, measure_trial
 from rom_tracker.store import Store
 from rom_tracker.store.paths import default_db_path
-from rom_tracker.store.text import add_db_argument
+from rom_tracker.store.text import add_db_argument, bound_text
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -147,7 +147,10 @@ def _check_args(args: argparse.Namespace) -> None:
 
 def _print_trial(result: TrialResult, trial_id: int) -> None:
     label = f"{result.movement} {result.side} {result.mode}"
-    if math.isfinite(result.value_deg):
+    if result.at_least:
+        why = bound_text(result.reason)
+        print(f"  -> {label}: >= {result.value_deg:.1f} deg ({why}) [trial {trial_id} saved]")
+    elif math.isfinite(result.value_deg):
         extra = (
             f"hold {result.duration_s:.1f} s, SD {result.sd_deg:.1f}"
             if result.mode == "effortless"
@@ -233,7 +236,7 @@ class Recording:
     def movement(self, name: str, side: str, mode: str) -> None:
         mv = movement(name)
         sides = mv.side_names if side == "both" else (side,)
-        columns = {mv.side(s).column for s in sides}
+        columns = {mv.side(s).column for s in sides} | ({mv.reach} if mv.reach else set())
         cues = " / ".join(mv.side(s).cue for s in sides)
         print(f"{mv.title}, {mode}: {cues}. Ctrl-C or the end of the video stops.")
         times: list[float] = []
@@ -248,7 +251,10 @@ class Recording:
         t_arr = np.asarray(times)
         for s in sides:
             column = mv.side(s).column
-            self.save(measure_trial(mv.name, s, mode, t_arr, np.asarray(values[column])))
+            reach = np.asarray(values[mv.reach]) if mv.reach else None
+            self.save(
+                measure_trial(mv.name, s, mode, t_arr, np.asarray(values[column]), camera_yaw=reach)
+            )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -8,7 +8,7 @@ import sys
 from rom_tracker.errors import UsageError
 from rom_tracker.store import Session, Store
 from rom_tracker.store.stats import effort_gaps
-from rom_tracker.store.text import add_db_argument, deg, table, to_json, when
+from rom_tracker.store.text import add_db_argument, bound_text, deg, table, to_json, when
 
 RECORD_HINT = (
     "record one with `rom-tracker record --profile NAME --movement neck_rotation "
@@ -68,7 +68,7 @@ def _show_text(s: Session) -> str:
             t.side,
             t.mode,
             "yes" if t.guided else "no",
-            deg(t.value_deg),
+            deg(t.value_deg, at_least=t.at_least),
             deg(t.sd_deg),
             deg(t.duration_s),
             t.reps,
@@ -77,6 +77,13 @@ def _show_text(s: Session) -> str:
     ]
     headers = ("trial", "movement", "side", "mode", "guided", "value", "sd", "duration s", "reps")
     lines += ["", "angles in degrees (docs/conventions.md)", table(headers, rows, (0, 5, 6, 7, 8))]
+    bounds = [t for t in s.trials if t.at_least]
+    if bounds:
+        lines += [
+            "",
+            ">= : at least: the value is a lower bound, not a measurement",
+            *(f"  trial {t.id}: {bound_text(t.reason)}" for t in bounds),
+        ]
     gaps = effort_gaps(s.trials)
     if gaps:
         gap_rows = [
