@@ -1,14 +1,18 @@
 """``rom-tracker record``: measure effortless, active or guided ROM and store the session.
 
     rom-tracker record --profile NAME --movement M [--side left|right|both]
-                       --mode effortless|active --source PATH|INDEX|URL
+                       --mode effortless|active --source PATH|INDEX|URL [--setup front|side]
     rom-tracker record --profile NAME --protocol NAME --mode guided --source ...
                        [--started-at 2026-03-02T09:30:00Z]
 
 Frames are measured as they come. In guided mode the protocol runner leads the steps and
 each trial is committed to the store the moment its step ends, so an interruption (Ctrl-C,
 a crash, a lost camera) keeps every completed trial. In effortless/active mode the whole
-recording is one trial per side, measured when the source ends or on Ctrl-C.
+recording is one trial per side, measured when the source ends or on Ctrl-C. With
+``--setup side`` (neck rotation, one side) the first still hold is the neutral, checked to
+be 20-60 deg turned away from the camera, and the rotation is measured from it
+(``rom_tracker.rom.side_setup``). A value beyond what the camera reads reliably is stored
+and printed as a bound, ``>= 57.0 deg`` (``rom_tracker.rom.bounds``).
 ``--started-at`` dates the session when it is made from an older video (its end is then
 that time plus the video's length).
 """
@@ -16,6 +20,7 @@ that time plus the video's length).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import sys
 import time
@@ -29,8 +34,8 @@ import numpy as np
 
 from rom_tracker.annotate.video_out import VideoKeeper
 from rom_tracker.cli.analyze_cmd import add_model_options, resolve_models
-from rom_tracker.errors import UsageError
-from rom_tracker.kinematics.table import angle_table
+from rom_tracker.errors import InputError, UsageError
+from rom_tracker.kinematics.table import angle_table, shoulder_line_yaw
 from rom_tracker.media.capture import Source, open_source
 from rom_tracker.media.models import model_info
 from rom_tracker.pipeline import ModelPaths, What, stream_landmarks
@@ -42,6 +47,14 @@ from rom_tracker.rom.protocol import (
     ProtocolRunner,
     list_protocols,
     load_protocol,
+)
+from rom_tracker.rom.side_setup import (
+    SETUPS,
+    SHOULDER_YAW,
+    Neutral,
+    find_neutral,
+    neutral_problem,
+    side_rotation,
 )
 from rom_tracker.rom.streaming import TrunkStabiliser
 from rom_tracker.rom.trial import TrialResult, measure_trial
@@ -74,6 +87,15 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="left, right (or flexion/extension), or both (default)",
     )
     p.add_argument("--mode", required=True, choices=[*MODES, "guided"])
+    p.add_argument(
+        "--setup",
+        choices=SETUPS,
+        default="front",
+        help="front (default): the camera in front of you. side: the end of a neck turn "
+        "measured where the camera reads it well: turn your chair 45 deg away from the "
+        "camera (it then stands 45 deg toward the side measured), hold still looking "
+        "straight ahead, then turn (neck_rotation with --side left or right)",
+    )
     p.add_argument(
         "--source",
         required=True,
@@ -136,6 +158,11 @@ def _check_args(args: argparse.Namespace) -> None:
             "--mode guided needs a protocol",
             f"use --protocol NAME (one of: {', '.join(p.name for p in list_protocols())})",
         )
+    if args.setup == "side" and (args.movement != "neck_rotation" or args.side == "both"):
+        raise UsageError(
+            "--setup side measures one side of neck_rotation at a time",
+            "use --movement neck_rotation --side left (or right) --setup side",
+        )
     if args.movement:
         sides = movement(args.movement).side_names
         if args.side != "both" and args.side not in sides:
@@ -148,7 +175,7 @@ def _check_args(args: argparse.Namespace) -> None:
 def _print_trial(result: TrialResult, trial_id: int) -> None:
     label = f"{result.movement} {result.side} {result.mode}"
     if result.at_least:
-        why = bound_text(result.reason)
+        why = bound_text(result.reason, result.detail.get("setup", "front"))
         print(f"  -> {label}: >= {result.value_deg:.1f} deg ({why}) [trial {trial_id} saved]")
     elif math.isfinite(result.value_deg):
         extra = (
@@ -160,6 +187,13 @@ def _print_trial(result: TrialResult, trial_id: int) -> None:
     else:
         why = "no hold of 3 s found" if result.mode == "effortless" else "no repetition found"
         print(f"  -> {label}: no value ({why}) [trial {trial_id} saved]")
+    trunk = result.detail.get("trunk", {})
+    if trunk.get("flagged"):
+        print(
+            f"     note: the shoulder line turned {abs(trunk['trunk_change_deg']):.0f} deg since "
+            "the neutral: if your trunk turned, the value includes it (keep the trunk still; "
+            "the pose model's shoulders also follow a head turn)"
+        )
     sys.stdout.flush()
 
 
@@ -190,9 +224,11 @@ class Recording:
     saved: int = 0
     last_t_s: float = 0.0  # source time of the last frame measured
     keeper: VideoKeeper | None = None  # --keep-video
+    side_setup_used: bool = False  # --setup side, or a protocol with setup steps
 
     def frames(self) -> Iterator[tuple[float, dict[str, float]]]:
-        """(t_s, {angle column: degrees}) for each frame, as the frames come."""
+        """(t_s, {angle column: degrees}) for each frame, as the frames come; with the side
+        set-up also the shoulder line's raw yaw (``SHOULDER_YAW``)."""
         pacer = _Pacer(self.args.realtime and self.source.info.kind == "video")
         steady = TrunkStabiliser()  # neck rotation without the trunk's per-frame jitter
         for frame, lm in stream_landmarks(
@@ -203,7 +239,10 @@ class Recording:
             if self.keeper is not None:
                 self.keeper.add(frame)
             table = angle_table(lm, self.what)
-            yield frame.t_s, steady.update(frame.t_s, {k: float(v[0]) for k, v in table.items()})
+            angles = steady.update(frame.t_s, {k: float(v[0]) for k, v in table.items()})
+            if self.side_setup_used:
+                angles[SHOULDER_YAW] = float(shoulder_line_yaw(lm)[0])
+            yield frame.t_s, angles
 
     def save(self, result: TrialResult) -> None:
         trial_id = self.store.add_trial(self.session_id, result)  # committed now
@@ -233,7 +272,73 @@ class Recording:
                 "completed trials are kept."
             )
 
+    def side_setup(self, side: str, mode: str) -> None:
+        """One side of neck rotation in the side set-up (``rom_tracker.rom.side_setup``)."""
+        mv = movement("neck_rotation")
+        other = "right" if side == "left" else "left"
+        print(
+            f"Side set-up, your {side}: sit turned about 45 deg to your {other}, away from "
+            "the camera. Look straight ahead over your trunk and hold still, then "
+            f"{mv.side(side).cue}. Ctrl-C or the end of the video stops."
+        )
+        t: list[float] = []
+        yaw: list[float] = []
+        shoulder: list[float] = []
+        neutral = None
+        next_check = 0.0
+        try:
+            for tt, angles in self.frames():
+                t.append(tt)
+                yaw.append(angles.get("head_yaw_deg", math.nan))
+                shoulder.append(angles.get(SHOULDER_YAW, math.nan))
+                if neutral is None and tt >= next_check:
+                    next_check = tt + 0.5
+                    neutral = self._neutral(t, yaw, shoulder, side)
+        except KeyboardInterrupt:
+            print("Stopped; measuring what was recorded.", file=sys.stderr)
+        if neutral is None:
+            neutral = self._neutral(t, yaw, shoulder, side)
+        if neutral is None:
+            raise InputError(
+                f"no still neutral in {self.source.info.label}: the side set-up starts from "
+                "a still hold",
+                "look straight ahead over your trunk and hold still for 2 s before turning",
+            )
+        tt_arr, yaw_arr = np.asarray(t), np.asarray(yaw)
+        after = tt_arr > neutral.end_s
+        turn = side_rotation(tt_arr, yaw_arr, np.asarray(shoulder), neutral)
+        result = measure_trial(
+            mv.name, side, mode, tt_arr[after], turn.rotation[after], camera_yaw=yaw_arr[after]
+        )
+        detail = {
+            **result.detail,
+            "setup": "side",
+            "neutral": neutral.to_dict(),
+            "trunk": turn.trunk_note(after),
+        }
+        self.save(dataclasses.replace(result, detail=detail))
+
+    def _neutral(
+        self, t: list[float], yaw: list[float], shoulder: list[float], side: str
+    ) -> Neutral | None:
+        """The side set-up's neutral once it is held, checked (InputError with the fix)."""
+        neutral = find_neutral(np.asarray(t), np.asarray(yaw), np.asarray(shoulder))
+        if neutral is None:
+            return None
+        problem = neutral_problem(neutral, side)
+        if problem is not None:
+            raise InputError(*problem)
+        print(
+            f"[{neutral.end_s:6.1f}s] neutral held: your face {abs(neutral.head_yaw_deg):.0f} "
+            f"deg from the camera. Now {movement('neck_rotation').side(side).cue}.",
+            flush=True,
+        )
+        return neutral
+
     def movement(self, name: str, side: str, mode: str) -> None:
+        if self.args.setup == "side":
+            self.side_setup(side, mode)
+            return
         mv = movement(name)
         sides = mv.side_names if side == "both" else (side,)
         columns = {mv.side(s).column for s in sides} | ({mv.reach} if mv.reach else set())
@@ -281,6 +386,7 @@ def run(args: argparse.Namespace) -> int:
             },
             settings={
                 "mode": args.mode,
+                "setup": args.setup,
                 "what": what,
                 "pose_model": args.model,
                 "min_confidence": args.min_confidence,
@@ -291,6 +397,9 @@ def run(args: argparse.Namespace) -> int:
         )
         print(f"Session {session_id} for {args.profile} ({source.info.label})", flush=True)
         rec = Recording(args, store, session_id, source, models, what)
+        rec.side_setup_used = args.setup == "side" or bool(
+            protocol and any(s.kind == "setup" for s in protocol.steps)
+        )
         try:
             with ExitStack() as stack:
                 if args.keep_video is not None:

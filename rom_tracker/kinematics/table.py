@@ -26,7 +26,13 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from rom_tracker.kinematics.body import P, image_angles, world_angles_from_points, world_points
+from rom_tracker.kinematics.body import (
+    P,
+    image_angles,
+    world_angles,
+    world_angles_from_points,
+    world_points,
+)
 from rom_tracker.kinematics.camera import Intrinsics, off_axis_correction, ray_yaw_deg
 from rom_tracker.kinematics.face_model import correct_face_yaw
 from rom_tracker.kinematics.fusion import (
@@ -264,6 +270,14 @@ def _neutral_level(values: np.ndarray, frames: np.ndarray) -> float:
     chosen = values[frames]
     chosen = chosen[np.isfinite(chosen)]
     return float(np.median(chosen)) if chosen.size else 0.0
+
+
+def shoulder_line_yaw(lm: Landmarks, visibility_min: float = VISIBILITY_MIN) -> np.ndarray:
+    """(T,) degrees: the shoulder line's yaw from the pose world landmarks before any dead
+    band (the raw ``trunk_yaw_deg`` of :mod:`rom_tracker.kinematics.body`); NaN where a
+    shoulder is not seen. The side set-up takes its change since the neutral."""
+    unseen = ~(np.asarray(lm.pose.visibility) >= visibility_min)
+    return world_angles(lm.pose.world_xyz, unseen=unseen)["trunk_yaw_deg"]
 
 
 def angle_table(

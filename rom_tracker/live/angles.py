@@ -18,7 +18,12 @@ import numpy as np
 import numpy.typing as npt
 
 from rom_tracker.kinematics.fusion import pose_yaw_cues
-from rom_tracker.kinematics.table import AngleOptions, columns_for, compute_angles
+from rom_tracker.kinematics.table import (
+    AngleOptions,
+    columns_for,
+    compute_angles,
+    shoulder_line_yaw,
+)
 from rom_tracker.media.landmarks import TrackBuilder
 from rom_tracker.pipeline import FaceOut, PoseOut, What
 from rom_tracker.rom.streaming import PoseYawCalibrator, TrunkStabiliser
@@ -47,12 +52,15 @@ class FrameAngles:
     smoothed:        the same after the display smoother, or None when smoothing is off.
     head_confidence: in [0, 1] (NaN: the head group is not computed).
     head_source:     ``"face"``, ``"pose"``, ``"fused"`` or ``""`` (not seen).
+    shoulder_yaw_deg: the shoulder line's raw yaw, for the side set-up's trunk (NaN: not
+                     seen or not computed).
     """
 
     angles: dict[str, float]
     smoothed: dict[str, float] | None
     head_confidence: float
     head_source: str
+    shoulder_yaw_deg: float = math.nan  # the shoulder line's raw yaw (the side set-up's trunk)
 
 
 class LiveAngles:
@@ -88,4 +96,5 @@ class LiveAngles:
             smoothed=smoothed,
             head_confidence=float(table["head_confidence"][0]) if head else math.nan,
             head_source=str(computed.head_source[0]),
+            shoulder_yaw_deg=float(shoulder_line_yaw(lm)[0]) if self.what != "hip" else math.nan,
         )

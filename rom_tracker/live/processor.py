@@ -229,6 +229,7 @@ class LiveProcessor:
             fps=rate.tick(t_inferred),
             head_confidence=angles.head_confidence,
             head_source=angles.head_source,
+            shoulder_yaw_deg=angles.shoulder_yaw_deg,
         )
         self.processed += 1
         self.latest = result

@@ -29,6 +29,8 @@ class LiveResult:
                      group is not computed), see :mod:`rom_tracker.kinematics.fusion`.
     head_source:     where the head yaw came from: ``"face"`` (face matrix), ``"pose"``
                      (pose landmarks, no face), ``"fused"`` (both) or ``""`` (not seen).
+    shoulder_yaw_deg: the shoulder line's raw yaw (degrees; NaN: not seen), for the side
+                     set-up's trunk (``rom_tracker.rom.side_setup``).
     """
 
     index: int
@@ -47,6 +49,7 @@ class LiveResult:
     fps: float
     head_confidence: float = math.nan
     head_source: str = ""
+    shoulder_yaw_deg: float = math.nan
 
     @property
     def latency_s(self) -> float:

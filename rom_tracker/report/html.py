@@ -69,10 +69,12 @@ dt {{ font-weight: 700; }} dd {{ margin: 0; }}
 """
 
 
-def _deg(v: float, signed: bool = False) -> str:
+def _deg(v: float, signed: bool = False, at_least: bool = False) -> str:
+    """``57.0°``, ``+3.0°`` (signed), ``≥ 57.0°`` (a lower bound), ``–`` for NaN."""
     if not math.isfinite(v):
         return "–"
-    return f"{v:+.1f}°" if signed else f"{v:.1f}°"
+    text = f"{v:+.1f}°" if signed else f"{v:.1f}°"
+    return f"≥ {text}" if at_least else text
 
 
 def _day(session: Session) -> str:
@@ -80,7 +82,10 @@ def _day(session: Session) -> str:
 
 
 def _mark(row: CompareRow) -> str:
-    """The verdict on a change: real (beyond MDC95) and its direction, or noise."""
+    """The verdict on a change: real (beyond MDC95) and its direction, or noise; with a
+    bound, real only where provable, else why it cannot be judged."""
+    if (row.a_at_least or row.b_at_least) and row.exceeds_mdc is None:
+        return f'<span class="noise">{escape(row.verdict)}</span>'
     if row.exceeds_mdc is None:
         return '<span class="noise">MDC unknown</span>'
     if not row.exceeds_mdc:
@@ -136,6 +141,12 @@ nothing was sent anywhere.</p>
 <style>@page {{ size: {paper}; margin: 14mm 12mm; }}</style>"""
 
 
+def _change(row: CompareRow) -> str:
+    if row.a_at_least:
+        return "?"  # from a lower bound, a change is not a number
+    return _deg(row.change_deg, True, at_least=row.b_at_least)
+
+
 def _compare(d: ReportData) -> str:
     if not d.rows:
         return (
@@ -145,8 +156,9 @@ def _compare(d: ReportData) -> str:
     body = "".join(
         f"<tr><td>{escape(MOVEMENTS[r.movement].title)}</td><td>{escape(r.side)}</td>"
         f'<td class="mode"><span class="swatch {r.mode[:3]}"></span> {r.mode}</td>'
-        f'<td class="num">{_deg(r.a_deg)}</td><td class="num">{_deg(r.b_deg)}</td>'
-        f'<td class="num">{_deg(r.change_deg, True)}</td><td class="num">{_deg(r.mdc95_deg)}</td>'
+        f'<td class="num">{_deg(r.a_deg, at_least=r.a_at_least)}</td>'
+        f'<td class="num">{_deg(r.b_deg, at_least=r.b_at_least)}</td>'
+        f'<td class="num">{_change(r)}</td><td class="num">{_deg(r.mdc95_deg)}</td>'
         f'<td class="verdict">{_mark(r)}</td></tr>'
         for r in d.rows
     )
@@ -157,7 +169,11 @@ def _compare(d: ReportData) -> str:
 the person's own measurement noise, the MDC95 (minimal detectable change, 95 %: 1.96 × √2
 × the spread of their repeated measurements): <span class="real-up">▲ real gain</span>
 (more range), <span class="real-down">▼ real loss</span> (less range); a change
-<span class="noise">within noise</span> may be measurement noise alone.</p>
+<span class="noise">within noise</span> may be measurement noise alone. A value marked
+<b>≥</b> is only a lower bound: the head turned beyond what the camera reads reliably from
+the front (measure that side with the side set-up); a change with a bound is called real
+only when it is provable (the "after" bound above a measured "before" by more than the
+MDC95), otherwise the verdict says it cannot be judged.</p>
 <table><thead><tr><th>Movement</th><th>Side</th><th>Mode</th><th class="num">Before</th>
 <th class="num">After</th><th class="num">Change</th><th class="num">MDC95</th>
 <th>Verdict</th></tr></thead><tbody>{body}</tbody></table>"""
@@ -198,7 +214,9 @@ def _movements(d: ReportData) -> str:
         'still) and <span class="swatch act"></span> active (the furthest you can push); '
         "solid line and dots: self-paced, dashed line and triangles: guided by the app. The "
         "light band is the MDC95 around the first session: points inside it have not "
-        "changed beyond measurement noise.</p>"
+        "changed beyond measurement noise. An open circle with an arrow up is a value that "
+        "is only a lower bound (at least): the turn went beyond what the camera reads "
+        "reliably.</p>"
     ]
     for mp in d.movements:
         title = MOVEMENTS[mp.movement].title

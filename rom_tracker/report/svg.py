@@ -53,6 +53,13 @@ class _Frame:
 
 
 def _marker(kind: str, x: float, y: float, colour: str) -> str:
+    if kind == "up":  # a lower bound ("at least"): an open circle with an arrow up
+        return (
+            f'<g class="at-least" stroke="{colour}" stroke-width="2" fill="#fff">'
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5"/>'
+            f'<path d="M{x:.1f},{y - 5:.1f} V{y - 17:.1f} M{x - 4:.1f},{y - 12.5:.1f} '
+            f'L{x:.1f},{y - 17:.1f} L{x + 4:.1f},{y - 12.5:.1f}" fill="none"/></g>'
+        )
     if kind == "t":
         pts = f"{x:.1f},{y - 6:.1f} {x - 5.5:.1f},{y + 4:.1f} {x + 5.5:.1f},{y + 4:.1f}"
         return f'<polygon points="{pts}" fill="{colour}" stroke="#000" stroke-width="0.8"/>'
@@ -105,6 +112,8 @@ def _svg(title: str, body: list[str], legend: list[tuple[str, str, str]], kind: 
                 f'fill-opacity="0.2" '
                 f'stroke="{colour}" stroke-opacity="0.5"/>'
             )
+        elif style == "none":
+            items.append(_marker(marker, x + 11, LEGEND_Y + 2, colour))
         else:
             items.append(
                 f'<line x1="{x}" x2="{x + 22}" y1="{LEGEND_Y - 4}" y2="{LEGEND_Y - 4}" '
@@ -157,12 +166,14 @@ def progress_chart(d: MovementProgress, side: str) -> str:
             f'stroke-width="2.6"{dash}/>'
         )
         body += [
-            _marker("t" if guided else "o", f.x(t), f.y(v), c)
-            for t, v in zip(s.dates, s.values, strict=True)
+            _marker("up" if bound else "t" if guided else "o", f.x(t), f.y(v), c)
+            for t, v, bound in zip(s.dates, s.values, s.at_least, strict=True)
         ]
         legend.append(
             (c, f"{'dash:t' if guided else 'line:o'}", m + (" (guided)" if guided else ""))
         )
+    if any(s.at_least.any() for _, _, s in series):
+        legend.append((INK, "none:up", "at least (a lower bound)"))
     if bands:
         legend.append(("#8a959f", "band:", "MDC95 band (noise)"))
     title = f"{MOVEMENTS[d.movement].title}, {side}"

@@ -25,6 +25,13 @@ from rom_tracker.rom.protocol_files import (
     load_protocol,
     parse_protocol,
 )
+from rom_tracker.rom.side_setup import (
+    HEAD_YAW,
+    SHOULDER_YAW,
+    Neutral,
+    in_band,
+    side_rotation,
+)
 from rom_tracker.rom.trial import TrialResult, measure_trial
 
 __all__ = [
@@ -79,6 +86,11 @@ class ProtocolRunner:
       ``neutral_tolerance_deg`` of 0, and varies by no more than that, for ``neutral_s``
       (columns missing or NaN are ignored; nothing seen for more than 0.25 s breaks it);
       after ``timeout_s`` it moves on anyway.
+    * ``setup``: the side set-up's neutral (``rom_tracker.rom.side_setup``): ends once the
+      face (``head_yaw_deg``) is held within ``neutral_tolerance_deg`` for ``neutral_s``,
+      turned 20-60 degrees away from the camera toward the step's side; kept in
+      ``neutrals[side]`` for that side's ``setup = "side"`` measure steps, which measure
+      the head's change since it (the shoulder line's change is noted with the trial).
     * ``measure``/effortless: ends on a hold (``detect_holds``) of at least ``hold_s`` at
       least ``min_hold_deg`` out in the movement direction.
     * ``measure``/active: ends after ``reps`` repetitions (``detect_reps``) once the angle
@@ -107,6 +119,9 @@ class ProtocolRunner:
         self._t: list[float] = []
         self._v: list[float] = []
         self._reach: list[float] = []  # the face's yaw to the camera (movements with a reach)
+        self._shoulder: list[float] = []  # the shoulder line's raw yaw (side set-up)
+        #: the side set-up's neutral per side, from the last setup step of that side
+        self.neutrals: dict[str, Neutral] = {}
         self._neutral: list[list[float]] = []
 
     # ---------------------------------------------------------------- state
@@ -148,10 +163,22 @@ class ProtocolRunner:
             self._neutral.append([_angle(angles, c) for c in self.protocol.columns])
             self._t.append(t)
             events += self._check_neutral(t, step)
+        elif step.kind == "setup":
+            self._t.append(t)
+            self._v.append(_angle(angles, HEAD_YAW))
+            self._shoulder.append(_angle(angles, SHOULDER_YAW))
+            events += self._check_setup(t, step)
+        elif step.setup == "side" and step.side not in self.neutrals:
+            events += self._finish(t, skipped=True)  # its setup step timed out: no neutral
         else:
             mv = movement(step.movement)
             self._t.append(t)
-            self._v.append(_angle(angles, mv.side(step.side).column))
+            if step.setup == "side":  # the head's change since the side's neutral
+                neutral = self.neutrals[step.side]
+                self._v.append(_angle(angles, HEAD_YAW) - neutral.head_yaw_deg)
+                self._shoulder.append(_angle(angles, SHOULDER_YAW))
+            else:
+                self._v.append(_angle(angles, mv.side(step.side).column))
             if mv.reach is not None:
                 self._reach.append(_angle(angles, mv.reach))
             events += self._check_measure(t, step)
@@ -184,6 +211,7 @@ class ProtocolRunner:
         self._step_t0 = t
         self._next_check = -math.inf
         self._t, self._v, self._reach, self._neutral = [], [], [], []
+        self._shoulder = []
         return [Event(STEP_STARTED, t, self._index, step, cue=step.cue)]
 
     def _finish(
@@ -259,6 +287,35 @@ class ProtocolRunner:
             events += self._finish(t, timed_out=True)
         return events
 
+    def _check_setup(self, t: float, step: Step) -> list[Event]:
+        timed_out = t - self._step_t0 >= step.timeout_s
+        if not self._due(t) and not timed_out:
+            return []
+        tt, yaw = np.asarray(self._t), np.asarray(self._v, dtype=np.float64)
+        bad = np.flatnonzero(~in_band(yaw, step.side))
+        first = int(bad[-1]) + 1 if bad.size else 0
+        events: list[Event] = []
+        if first < tt.size:
+            recent = (tt >= t - step.neutral_s) & (np.arange(tt.size) >= first)
+            spread = float(np.ptp(yaw[recent]))
+            held = t - tt[first]
+            if held >= step.neutral_s and spread <= step.neutral_tolerance_deg:
+                shoulder = np.asarray(self._shoulder, dtype=np.float64)[recent]
+                seen = shoulder[np.isfinite(shoulder)]
+                self.neutrals[step.side] = Neutral(
+                    float(tt[recent][0]),
+                    t,
+                    float(np.median(yaw[recent])),
+                    float(np.median(seen)) if seen.size else math.nan,
+                )
+                return [Event(HOLD_PROGRESS, t, self._index, step, progress=1.0), *self._finish(t)]
+            events.append(
+                Event(HOLD_PROGRESS, t, self._index, step, progress=min(1.0, held / step.neutral_s))
+            )
+        if timed_out:
+            events += self._finish(t, timed_out=True)
+        return events
+
     def _measure(self, step: Step) -> TrialResult:
         if step.mode == "effortless":
             opts: dict[str, float] = {
@@ -269,7 +326,7 @@ class ProtocolRunner:
         else:
             opts = {"min_amplitude_deg": step.min_amplitude_deg}
         reach = self._reach if movement(step.movement).reach is not None else None
-        return measure_trial(
+        result = measure_trial(
             step.movement,
             step.side,
             step.mode,
@@ -279,6 +336,17 @@ class ProtocolRunner:
             camera_yaw=reach,
             **opts,
         )
+        if step.setup != "side":
+            return result
+        neutral = self.neutrals[step.side]
+        turn = side_rotation(self._t, self._reach, self._shoulder, neutral)
+        detail = {
+            **result.detail,
+            "setup": "side",
+            "neutral": neutral.to_dict(),
+            "trunk": turn.trunk_note(),
+        }
+        return dataclasses.replace(result, detail=detail)
 
     def _check_measure(self, t: float, step: Step) -> list[Event]:
         timed_out = t - self._step_t0 >= step.timeout_s

@@ -14,7 +14,7 @@ Schema (times in seconds, angles in degrees)::
     hold_s = 3.0                   # the steps it applies to that do not set it
 
     [[step]]                       # one table per step, in order (numbered from 1)
-    kind = "measure"               # "info" | "rest" | "neutral" | "measure"
+    kind = "measure"               # "info" | "rest" | "neutral" | "setup" | "measure"
     cue = "Turn slowly to the left until you feel the first stretch, then hold."
     movement = "neck_rotation"     # measure: rom_tracker.rom.movements.MOVEMENTS
     side = "left"                  # measure: a side of that movement
@@ -26,10 +26,16 @@ Step fields by kind (defaults in brackets):
 * ``info`` / ``rest``: ``duration_s`` [3]: the cue is shown this long.
 * ``neutral``: ``timeout_s`` [30], ``neutral_s`` [2]: how long the angles must stay
   within ``neutral_tolerance_deg`` [10] of 0.
+* ``setup``: the side set-up for one side of neck rotation (``rom_tracker.rom.side_setup``):
+  ``side`` (required), ``timeout_s`` [30], ``neutral_s`` [2], ``neutral_tolerance_deg``
+  [10]: ends once the face is held still (within the tolerance) for ``neutral_s``, turned
+  20-60 degrees away from the camera toward the expected side; that hold is the neutral.
 * ``measure``: ``movement``, ``side``, ``mode`` (required), ``timeout_s`` [30];
   effortless: ``hold_s`` [3], ``speed_threshold_deg_s`` [5], ``min_hold_deg`` [5];
   active: ``reps`` [1], ``min_amplitude_deg`` [10], ``return_fraction`` [0.5] (the step
-  ends once the angle is back below this fraction of the peak).
+  ends once the angle is back below this fraction of the peak). ``setup = "side"``
+  (neck_rotation only) measures from the neutral of the last ``setup`` step of that side,
+  which must come before it; the default is ``"front"``.
 
 A field that does not apply to its step, an unknown field or a value of the wrong type or
 range is an error (``FileFormatError``, exit code 7).
@@ -51,7 +57,8 @@ from rom_tracker.rom.movements import MODES, MOVEMENTS
 
 log = logging.getLogger(__name__)
 
-KINDS = ("info", "rest", "neutral", "measure")
+KINDS = ("info", "rest", "neutral", "setup", "measure")
+SETUPS = ("front", "side")
 _NAME_RE = re.compile(r"[a-z0-9_]+")
 _SAVE_AS_UTF8 = "save it as UTF-8 text (in a text editor: Save As, encoding UTF-8)"
 
@@ -75,6 +82,7 @@ class Step:
     reps: int = 1
     min_amplitude_deg: float = 10.0
     return_fraction: float = 0.5
+    setup: str = "front"
 
 
 @dataclass(frozen=True)
@@ -114,7 +122,10 @@ _APPLIES: dict[str, frozenset[str]] = {
     "info": frozenset({"duration_s"}),
     "rest": frozenset({"duration_s"}),
     "neutral": frozenset({"timeout_s", "neutral_s", "neutral_tolerance_deg"}),
-    "measure": frozenset({"movement", "side", "mode", "timeout_s"}) | _EFFORTLESS | _ACTIVE,
+    "setup": frozenset({"side", "timeout_s", "neutral_s", "neutral_tolerance_deg"}),
+    "measure": frozenset({"movement", "side", "mode", "timeout_s", "setup"})
+    | _EFFORTLESS
+    | _ACTIVE,
 }
 _STEP_FIELDS = frozenset(f.name for f in fields(Step))
 _TOP = ("name", "title", "description", "version", "defaults", "step")
@@ -181,6 +192,10 @@ def _step(chk: _Checker, raw: Any, defaults: dict[str, Any]) -> Step:
                 f"remove it (it applies to: {', '.join(k for k in KINDS if key in _APPLIES[k])})",
             )
     values: dict[str, Any] = {"kind": kind, "cue": chk.text(raw, "cue")}
+    if kind == "setup":
+        values["side"] = chk.choice("side", chk.text(raw, "side"), ("left", "right"))
+    if kind == "measure" and "setup" in raw:
+        values["setup"] = chk.choice("setup", chk.text(raw, "setup"), SETUPS)
     if kind == "measure":
         name = chk.choice("movement", chk.text(raw, "movement"), list(MOVEMENTS))
         values["movement"] = name
@@ -202,7 +217,9 @@ def _step(chk: _Checker, raw: Any, defaults: dict[str, Any]) -> Step:
         elif key in defaults:
             values[key] = defaults[key]
     step = Step(**values)
-    if kind == "neutral" and step.timeout_s <= step.neutral_s:
+    if step.setup == "side" and step.movement != "neck_rotation":
+        raise chk.fail(f"setup 'side' measures neck_rotation, not {step.movement}", "remove setup")
+    if kind in ("neutral", "setup") and step.timeout_s <= step.neutral_s:
         raise chk.fail(
             f"timeout_s ({step.timeout_s:g}) is not longer than neutral_s ({step.neutral_s:g})",
             "make timeout_s longer",
@@ -251,9 +268,18 @@ def parse_protocol(text: str, label: str, source: str = "") -> Protocol:
     if not isinstance(raw_steps, list) or not raw_steps:
         raise chk.fail("no steps", "add at least one [[step]] table")
     steps = []
+    set_up: set[str] = set()
     for i, raw in enumerate(raw_steps, start=1):
         chk.where = f"{label} step {i}"
-        steps.append(_step(chk, raw, defaults))
+        step = _step(chk, raw, defaults)
+        if step.kind == "setup":
+            set_up.add(step.side)
+        if step.setup == "side" and step.side not in set_up:
+            raise chk.fail(
+                f"a side set-up measure of the {step.side} side comes before its setup step",
+                f'add a [[step]] kind = "setup", side = "{step.side}" before it',
+            )
+        steps.append(step)
     return Protocol(name, title, description, version, tuple(steps), source or label)
 
 

@@ -27,7 +27,7 @@ from rom_tracker.rom.movements import movement as get_movement
 from rom_tracker.rom.protocol import Protocol, ProtocolRunner, Step, load_protocol
 from rom_tracker.rom.trial import TrialResult
 from rom_tracker.store import Store
-from rom_tracker.store.stats import mdc95, sort_key
+from rom_tracker.store.stats import judge, mdc95, sort_key
 
 SETUP, RUNNING, RESULTS, CANCELLED = "setup", "running", "results", "cancelled"
 
@@ -93,8 +93,10 @@ class Plan:
 class SummaryRow:
     """One movement and side of the results: this session, the last one, and the change.
 
-    Degrees; NaN = not measured. ``exceeds_mdc_*`` is None when the person's MDC95 is not
-    known yet (too few repeated values).
+    Degrees; NaN = not measured. ``*_at_least``: that value is a lower bound ("at least",
+    ``rom_tracker.rom.bounds``). ``exceeds_mdc`` is None when the change cannot be judged:
+    the person's MDC95 is not known yet, or a bound proves nothing
+    (``rom_tracker.store.stats.judge``).
     """
 
     movement: str
@@ -105,10 +107,16 @@ class SummaryRow:
     last_active_deg: float = math.nan
     mdc_effortless_deg: float = math.nan
     mdc_active_deg: float = math.nan
+    effortless_at_least: bool = False
+    active_at_least: bool = False
+    last_effortless_at_least: bool = False
+    last_active_at_least: bool = False
 
     @property
     def gap_deg(self) -> float:
-        """Effort gap: active minus effortless."""
+        """Effort gap: active minus effortless (measured values only: NaN with a bound)."""
+        if self.effortless_at_least or self.active_at_least:
+            return math.nan
         return self.active_deg - self.effortless_deg
 
     @property
@@ -120,11 +128,13 @@ class SummaryRow:
         return self.active_deg - self.last_active_deg
 
     def exceeds_mdc(self, mode: str) -> bool | None:
-        change = getattr(self, f"change_{mode}_deg")
-        mdc = getattr(self, f"mdc_{mode}_deg")
-        if not (math.isfinite(change) and math.isfinite(mdc)):
-            return None
-        return abs(change) > mdc
+        return judge(
+            getattr(self, f"last_{mode}_deg"),
+            getattr(self, f"last_{mode}_at_least"),
+            getattr(self, f"{mode}_deg"),
+            getattr(self, f"{mode}_at_least"),
+            getattr(self, f"mdc_{mode}_deg"),
+        )[0]
 
 
 @dataclass(frozen=True)
@@ -387,20 +397,26 @@ def summarize(store: Store, session_id: int) -> list[SummaryRow]:
     the trials), the last earlier session's values and the person's MDC95."""
     session = store.session(session_id)
     now: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    bound: set[tuple[str, str, str]] = set()
     for t in session.trials:
         vals = now[(t.movement, t.side, t.mode)]
         if math.isfinite(t.value_deg):
             vals.append(t.value_deg)
+            if t.at_least:
+                bound.add((t.movement, t.side, t.mode))
     history = store.progress(session.profile)
     order = {s.id: (s.started_at, s.id) for s in store.sessions(session.profile)}
     mine = order[session_id]
     earlier: dict[tuple[str, str, str], dict[int, list[float]]] = defaultdict(dict)
+    earlier_bound: set[tuple[tuple[str, str, str], int]] = set()
     for h in history:
         if order[h.session_id] < mine:
-            earlier[(h.movement, h.side, h.mode)].setdefault(h.session_id, []).append(h.value_deg)
-    last = {  # the mean of the latest earlier session that has the key
-        key: _mean(by[max(by, key=order.__getitem__)]) for key, by in earlier.items()
-    }
+            key = (h.movement, h.side, h.mode)
+            earlier[key].setdefault(h.session_id, []).append(h.value_deg)
+            if h.at_least:
+                earlier_bound.add((key, h.session_id))
+    latest = {key: max(by, key=order.__getitem__) for key, by in earlier.items()}
+    last = {key: _mean(earlier[key][sid]) for key, sid in latest.items()}  # the latest one
     mdc = mdc95(history)
     rows = []
     for m, s in dict.fromkeys((m, s) for m, s, _ in sorted(now, key=sort_key)):
@@ -414,6 +430,12 @@ def summarize(store: Store, session_id: int) -> list[SummaryRow]:
                 last_active_deg=last.get((m, s, "active"), math.nan),
                 mdc_effortless_deg=mdc.get((m, s, "effortless"), (math.nan, ""))[0],
                 mdc_active_deg=mdc.get((m, s, "active"), (math.nan, ""))[0],
+                effortless_at_least=(m, s, "effortless") in bound,
+                active_at_least=(m, s, "active") in bound,
+                last_effortless_at_least=((m, s, "effortless"), latest.get((m, s, "effortless")))
+                in earlier_bound,
+                last_active_at_least=((m, s, "active"), latest.get((m, s, "active")))
+                in earlier_bound,
             )
         )
     return rows

@@ -38,6 +38,7 @@ from rom_tracker.live.result import LiveResult
 from rom_tracker.media.capture import Frame
 from rom_tracker.rom.movements import MODES, MOVEMENTS
 from rom_tracker.rom.protocol import list_protocols
+from rom_tracker.rom.side_setup import SHOULDER_YAW
 from rom_tracker.store import data_dir
 from rom_tracker.ui import theme
 from rom_tracker.ui.flow import (
@@ -69,11 +70,15 @@ RESULT_COLUMNS = (
 )
 
 
-def change_text(change: float, exceeds: bool | None) -> str:
+def change_text(change: float, exceeds: bool | None, bound: bool = False) -> str:
+    """``+7°  real``; with a bound on either side ``≥ +7°  real`` when provable, else
+    ``?  (at least)``: a change with a bound is not read off as a number."""
     if not math.isfinite(change):
         return "–"
+    if bound and exceeds is None:
+        return "?  (at least)"
     mark = {True: "  real", False: "  noise", None: ""}[exceeds]
-    return f"{change:+.0f}°{mark}"
+    return f"{'≥ ' if bound and change > 0 else ''}{change:+.0f}°{mark}"
 
 
 class GuidedView(QWidget):
@@ -295,7 +300,7 @@ class GuidedView(QWidget):
         for r in results:
             if self.keeper is not None and self.flow.view.phase == RUNNING:
                 self.keeper.add(Frame(index=r.index, t_s=r.t_s, rgb=r.rgb))
-            notices += self.flow.feed(r.t_s, r.angles)
+            notices += self.flow.feed(r.t_s, {**r.angles, SHOULDER_YAW: r.shoulder_yaw_deg})
             if self.tracker is not None:
                 self.tracker.update(r.t_s, r.display_angles)
         self._after(notices)
@@ -380,13 +385,21 @@ class GuidedView(QWidget):
             cells = (
                 MOVEMENTS[r.movement].title,
                 r.side,
-                fmt_deg(r.effortless_deg),
-                fmt_deg(r.active_deg),
+                fmt_deg(r.effortless_deg, at_least=r.effortless_at_least),
+                fmt_deg(r.active_deg, at_least=r.active_at_least),
                 fmt_deg(r.gap_deg),
-                fmt_deg(r.last_effortless_deg),
-                change_text(r.change_effortless_deg, r.exceeds_mdc("effortless")),
-                fmt_deg(r.last_active_deg),
-                change_text(r.change_active_deg, r.exceeds_mdc("active")),
+                fmt_deg(r.last_effortless_deg, at_least=r.last_effortless_at_least),
+                change_text(
+                    r.change_effortless_deg,
+                    r.exceeds_mdc("effortless"),
+                    r.effortless_at_least or r.last_effortless_at_least,
+                ),
+                fmt_deg(r.last_active_deg, at_least=r.last_active_at_least),
+                change_text(
+                    r.change_active_deg,
+                    r.exceeds_mdc("active"),
+                    r.active_at_least or r.last_active_at_least,
+                ),
             )
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QFontMetricsF
+from PySide6.QtCore import QPointF, Qt, QUrl
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QFontMetricsF, QPainterPath
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -81,6 +81,19 @@ def _date_plot(title: str) -> pg.PlotWidget:
     item.setTitle(title, color=theme.TEXT, size="11pt")
     item.setLabel("left", "degrees")
     return w
+
+
+def at_least_symbol() -> QPainterPath:
+    """An open circle with an arrow pointing up: a value that is only a lower bound.
+    (pyqtgraph symbols live in a unit square, y down.)"""
+    path = QPainterPath()
+    path.addEllipse(QPointF(0.0, 0.22), 0.2, 0.2)
+    path.moveTo(0.0, 0.02)
+    path.lineTo(0.0, -0.5)
+    path.moveTo(-0.16, -0.3)
+    path.lineTo(0.0, -0.5)
+    path.lineTo(0.16, -0.3)
+    return path
 
 
 def _brush(colour: str, alpha: int) -> QBrush:
@@ -161,6 +174,8 @@ class ProgressView(QWidget):
         vi = self.values_plot.getPlotItem()
         vi.addLegend(offset=(10, 5), labelTextSize="10pt", colCount=4)
         self.series: dict[tuple[str, bool], pg.PlotDataItem] = {}
+        #: per mode: the sessions whose value is only a lower bound ("at least")
+        self.bound_marks: dict[str, pg.ScatterPlotItem] = {}
         self.bands: dict[str, pg.LinearRegionItem] = {}
         for mode in MODES:
             colour = theme.MODE_COLOURS[mode]
@@ -191,6 +206,17 @@ class ProgressView(QWidget):
                     symbolBrush=colour,
                     symbolPen=pg.mkPen("#000000"),
                 )
+        for mode in MODES:
+            marks = pg.ScatterPlotItem(
+                symbol=at_least_symbol(),
+                size=26,
+                pen=pg.mkPen(theme.MODE_COLOURS[mode], width=2.5),
+                brush=pg.mkBrush(theme.PANEL),
+                name=f"{mode}: at least",
+            )
+            marks.setZValue(10)
+            vi.addItem(marks)
+            self.bound_marks[mode] = marks
 
     def _build_extra_plot(self) -> None:
         """Asymmetry per mode and the effort gap, on the values plot's time axis."""
@@ -278,14 +304,21 @@ class ProgressView(QWidget):
         if d is None or side is None:
             for item in [*self.series.values(), *self.asym.values(), self.gap]:
                 item.setData([], [])
+            for marks in self.bound_marks.values():
+                marks.setData([], [])
             for band in self.bands.values():
                 band.setVisible(False)
             return
         dates: list[float] = []
+        bounds: dict[str, tuple[list[float], list[float]]] = {m: ([], []) for m in MODES}
         for (mode, guided), item in self.series.items():
             s = d.get(side, mode, guided)
             item.setData(s.dates, s.values)
             dates += s.dates.tolist()
+            bounds[mode][0].extend(s.dates[s.at_least].tolist())
+            bounds[mode][1].extend(s.values[s.at_least].tolist())
+        for mode, marks in self.bound_marks.items():
+            marks.setData(*bounds[mode])
         x0, x1 = view_range(dates)
         for plot in (self.values_plot, self.extra_plot):
             plot.getPlotItem().getAxis("bottom").set_dates(dates)
@@ -325,13 +358,15 @@ class ProgressView(QWidget):
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             real = {True: "yes", False: "no (within noise)", None: "MDC unknown"}[r.exceeds_mdc]
+            if r.a_at_least or r.b_at_least:
+                real = r.verdict  # provable, or why a change with a bound cannot be judged
             cells = (
                 MOVEMENTS[r.movement].title,
                 r.side,
                 r.mode,
-                fmt_deg(r.a_deg),
-                fmt_deg(r.b_deg),
-                fmt_deg(r.change_deg, signed=True),
+                fmt_deg(r.a_deg, at_least=r.a_at_least),
+                fmt_deg(r.b_deg, at_least=r.b_at_least),
+                "?" if r.a_at_least else fmt_deg(r.change_deg, signed=True, at_least=r.b_at_least),
                 fmt_deg(r.mdc95_deg),
                 real,
             )

@@ -9,12 +9,14 @@ the analysed series, in which a single-frame spike is rejected), and the hold is
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
+from rom_tracker.rom.bounds import reach_bound
 from rom_tracker.rom.filters import analysed_series
 from rom_tracker.rom.holds import best_hold, detect_holds, hold_in_progress
 from rom_tracker.rom.movements import movement as get_movement
@@ -26,6 +28,8 @@ class SideRange:
     """One side: degrees in the movement's direction; NaN = not seen / none yet.
 
     ``hold_progress`` in [0, 1]: how far a hold now going on is toward ``hold_s``.
+    ``peak_at_least``/``hold_at_least``: that value is only a lower bound (the head went
+    beyond what the camera reads reliably, ``rom_tracker.rom.bounds``).
     """
 
     side: str
@@ -33,6 +37,8 @@ class SideRange:
     peak_deg: float = math.nan
     hold_deg: float = math.nan
     hold_progress: float = 0.0
+    peak_at_least: bool = False
+    hold_at_least: bool = False
 
 
 class RangeTracker:
@@ -59,7 +65,8 @@ class RangeTracker:
         self.speed_threshold_deg_s = float(speed_threshold_deg_s)
         self.min_hold_deg = float(min_hold_deg)
         self.check_every_s = float(check_every_s)
-        self._columns = tuple(dict.fromkeys(s.column for s in self.movement.sides))
+        reach = (self.movement.reach,) if self.movement.reach else ()
+        self._columns = tuple(dict.fromkeys([*(s.column for s in self.movement.sides), *reach]))
         self._buf = RingBuffer(max(16, round(window_s * fps_hint)), len(self._columns))
         self._next_check = -math.inf
         self._state = {s.side: SideRange(s.side) for s in self.movement.sides}
@@ -90,17 +97,20 @@ class RangeTracker:
             old = self._state[ms.side]
             current = ms.sign * row[col]
             if not check:
-                self._state[ms.side] = SideRange(
-                    ms.side, current, old.peak_deg, old.hold_deg, old.hold_progress
-                )
+                self._state[ms.side] = dataclasses.replace(old, current_deg=current)
                 continue
             signed = ms.sign * v[:, col]
-            self._state[ms.side] = SideRange(ms.side, current, *self._measure(t, signed))
+            reach = None
+            if self.movement.reach:
+                reach = ms.sign * v[:, self._columns.index(self.movement.reach)]
+            self._state[ms.side] = SideRange(ms.side, current, *self._measure(t, signed, reach))
         return self.sides
 
-    def _measure(self, t: np.ndarray, signed: np.ndarray) -> tuple[float, float, float]:
+    def _measure(
+        self, t: np.ndarray, signed: np.ndarray, reach: np.ndarray | None
+    ) -> tuple[float, float, float, bool, bool]:
         if np.count_nonzero(np.isfinite(signed)) < 3:
-            return math.nan, math.nan, 0.0
+            return math.nan, math.nan, 0.0, False, False
         _, smooth = analysed_series(t, signed)
         peak = float(np.nanmax(smooth)) if np.isfinite(smooth).any() else math.nan
         holds = [
@@ -113,4 +123,14 @@ class RangeTracker:
         done = best_hold([h for h in holds if h.duration_s >= self.hold_s], +1)
         current = hold_in_progress(holds, float(t[-1]))
         progress = 0.0 if current is None else min(1.0, current.duration_s / self.hold_s)
-        return peak, (done.mean_deg if done else math.nan), progress
+        hold = done.mean_deg if done else math.nan
+        peak_bound = hold_bound = False
+        if reach is not None:
+            whole = (float(t[0]), float(t[-1]))
+            top = reach_bound(t, signed, reach, peak, whole)
+            peak, peak_bound = top.value_deg, top.at_least
+            if done is not None:
+                hold_bound = reach_bound(
+                    t, signed, reach, hold, (done.start_s, done.end_s), lost=False
+                ).at_least
+        return peak, hold, progress, peak_bound, hold_bound

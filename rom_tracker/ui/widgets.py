@@ -26,11 +26,13 @@ EMPTY_RANGE_DEG = 30.0
 REDRAW_MS = 33  # ~30 Hz
 
 
-def fmt_deg(value: float, signed: bool = False) -> str:
+def fmt_deg(value: float, signed: bool = False, at_least: bool = False) -> str:
+    """``57°``, ``+3°`` (signed), ``≥ 57°`` (a lower bound: "at least"), ``–`` for NaN."""
     if not math.isfinite(value):
         return "–"
     value = round(value) + 0.0  # no "-0°"
-    return f"{value:+.0f}°" if signed else f"{value:.0f}°"
+    text = f"{value:+.0f}°" if signed else f"{value:.0f}°"
+    return f"≥ {text}" if at_least else text
 
 
 class VideoView(QWidget):
@@ -198,10 +200,10 @@ class RangeGauge(QWidget):
             p.drawText(
                 text_rect,
                 Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                f"peak {fmt_deg(r.peak_deg)}",
+                f"peak {fmt_deg(r.peak_deg, at_least=r.peak_at_least)}",
             )
             p.setPen(QColor(theme.MODE_COLOURS["effortless"]))
-            hold = f"hold {fmt_deg(r.hold_deg)}"
+            hold = f"hold {fmt_deg(r.hold_deg, at_least=r.hold_at_least)}"
             if not math.isfinite(r.hold_deg) and r.hold_progress > 0:
                 hold = f"holding… {100 * r.hold_progress:.0f}%"
             p.drawText(

@@ -143,7 +143,7 @@ KNOWN_MOVEMENTS = ", ".join(MOVEMENTS)
         ),
         (
             VALID.replace('kind = "info"', 'kind = "pause"'),
-            "neck.toml step 1: unknown kind 'pause' - use one of info, rest, neutral, measure",
+            "neck.toml step 1: unknown kind 'pause' - use one of info, rest, neutral, setup, measure",
         ),
         (
             VALID.replace('cue = "Sit comfortably."', ""),
