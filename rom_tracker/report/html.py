@@ -74,7 +74,7 @@ def _deg(v: float, signed: bool = False, at_least: bool = False) -> str:
     if not math.isfinite(v):
         return "–"
     text = f"{v:+.1f}°" if signed else f"{v:.1f}°"
-    return f"≥ {text}" if at_least else text
+    return f"≥\u00a0{text}" if at_least else text
 
 
 def _day(session: Session) -> str:

@@ -49,7 +49,7 @@ LOST = "face lost"
 #: what each reason means to the person (the CLI, the app and the report say it)
 EXPLAIN = {
     BEYOND: "beyond what the camera sees reliably",
-    LOST: "the face was lost while turning, so the turn went further",
+    LOST: "the face was lost while turning out, the turn went further",
 }
 
 

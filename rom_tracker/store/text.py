@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rom_tracker.files.outputs import json_bytes
-from rom_tracker.rom.bounds import EXPLAIN
+from rom_tracker.rom.bounds import BEYOND, EXPLAIN
 from rom_tracker.store.paths import HOME_ENV
 
 BLOCKS = "▁▂▃▄▅▆▇█"
@@ -39,11 +39,11 @@ def bound_text(reason: str, setup: str = "front") -> str:
     """Why a value is only a bound, and what to do, in one phrase: ``beyond what the camera
     sees from the front: measure this side with --setup side``."""
     what = EXPLAIN.get(reason, reason)
-    if setup == "front":
-        return (
-            f"{what.replace(' reliably', '')} from the front: measure this side with --setup side"
-        )
-    return what
+    if setup != "front":
+        return what
+    if reason == BEYOND:
+        what = "beyond what the camera sees from the front"
+    return f"{what}: measure this side with --setup side"
 
 
 def when(iso: str | None) -> str:

@@ -39,13 +39,15 @@ _RESUME_GAP_S = 1.0 / 30.0
 
 @dataclass(frozen=True)
 class Plan:
-    """What to measure: a protocol by name (guided), or one movement in one mode."""
+    """What to measure: a protocol by name (guided), or one movement in one mode;
+    ``setup = "side"``: neck rotation in the side set-up, a set-up step before each side."""
 
     profile: str
     protocol: str | None = None
     movement: str | None = None
     mode: str = "effortless"
     sides: tuple[str, ...] = ()
+    setup: str = "front"
 
     def __post_init__(self) -> None:
         if (self.protocol is None) == (self.movement is None):
@@ -56,21 +58,29 @@ class Plan:
             m = get_movement(self.movement)
             for side in self.sides:
                 m.side(side)
+            if self.setup == "side" and self.movement != "neck_rotation":
+                raise ValueError(f"the side set-up measures neck_rotation, not {self.movement}")
 
     @property
     def label(self) -> str:
         if self.protocol is not None:
             return self.protocol
-        return f"{self.movement} ({self.mode})"
+        where = ", side set-up" if self.setup == "side" else ""
+        return f"{self.movement} ({self.mode}{where})"
 
     def build(self, user_dir: Any = None) -> Protocol:
         if self.protocol is not None:
             return load_protocol(self.protocol, user_dir)
         assert self.movement is not None
         m = get_movement(self.movement)
-        steps: list[Step] = [Step(kind="neutral", cue="Look straight ahead and rest a moment.")]
+        side_setup = self.setup == "side"
+        steps: list[Step] = []
+        if not side_setup:
+            steps.append(Step(kind="neutral", cue="Look straight ahead and rest a moment."))
         for i, side in enumerate(self.sides or m.side_names):
-            if i:
+            if side_setup:
+                steps.append(Step(kind="setup", cue=setup_cue(side), side=side))
+            elif i:
                 steps.append(Step(kind="neutral", cue="Come back to centre."))
             ms = m.side(side)
             cue = ms.cue[0].upper() + ms.cue[1:]
@@ -78,7 +88,9 @@ class Plan:
                 cue += " until you feel the first stretch, then hold."
             else:
                 cue += " as far as is comfortable, then come back."
-            steps.append(Step("measure", cue, movement=m.name, side=side, mode=self.mode))
+            steps.append(
+                Step("measure", cue, movement=m.name, side=side, mode=self.mode, setup=self.setup)
+            )
         return Protocol(
             name=f"{m.name}_{self.mode}",
             title=f"{m.title}, {self.mode}",
@@ -135,6 +147,15 @@ class SummaryRow:
             getattr(self, f"{mode}_at_least"),
             getattr(self, f"mdc_{mode}_deg"),
         )[0]
+
+
+def setup_cue(side: str) -> str:
+    """The cue of a side set-up step for ``side`` (the picture shows the same)."""
+    other = "right" if side == "left" else "left"
+    return (
+        f"Side set-up for your {side}: turn your chair about 45° to your {other}, so the "
+        f"camera stands 45° to your {side}. Look straight ahead over your trunk and hold still."
+    )
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from rom_tracker.live.result import LiveResult
 from rom_tracker.media.capture import Frame
 from rom_tracker.rom.movements import MODES, MOVEMENTS
 from rom_tracker.rom.protocol import list_protocols
-from rom_tracker.rom.side_setup import SHOULDER_YAW
+from rom_tracker.rom.side_setup import HEAD_YAW, SHOULDER_YAW
 from rom_tracker.store import data_dir
 from rom_tracker.ui import theme
 from rom_tracker.ui.flow import (
@@ -54,6 +54,7 @@ from rom_tracker.ui.flow import (
 )
 from rom_tracker.ui.live_view import LIVE_MOVEMENTS, SCALES, label, panel
 from rom_tracker.ui.ranges import RangeTracker
+from rom_tracker.ui.side_setup_view import SideSetupView
 from rom_tracker.ui.widgets import RangeGauge, VideoView, fmt_deg
 
 SETUP_PAGE, RUNNING_PAGE, RESULTS_PAGE = 0, 1, 2
@@ -133,6 +134,12 @@ class GuidedView(QWidget):
         self.modes = QComboBox()
         for mode in MODES:
             self.modes.addItem(mode, mode)
+        self.side_setup_box = QCheckBox("Side set-up: measure the end of a neck turn")
+        self.side_setup_box.setToolTip(
+            "From the front the camera cannot see the end of a 70-90° turn (it reads a lower "
+            "bound, 'at least'). Turn your chair 45° away from the camera for each side and "
+            "the whole turn stays where the camera reads it well. Neck rotation only."
+        )
         self.start_button = QPushButton("Start")
         self.start_button.setObjectName("primary")
         self.start_button.clicked.connect(self.start)
@@ -144,6 +151,7 @@ class GuidedView(QWidget):
         grid.addWidget(self.by_movement, 3, 0)
         grid.addWidget(self.movements, 3, 1)
         grid.addWidget(self.modes, 3, 2)
+        grid.addWidget(self.side_setup_box, 4, 1, 1, 2)
         grid.addWidget(
             label(
                 "Effortless: move slowly to the first feeling of stretch and rest there. "
@@ -151,15 +159,15 @@ class GuidedView(QWidget):
                 "muted",
                 wrap=True,
             ),
-            4,
+            5,
             1,
             1,
             2,
         )
-        grid.addWidget(self.sound, 5, 1)
-        grid.addWidget(self.keep_video, 6, 1, 1, 2)
-        grid.addWidget(self.start_button, 7, 1)
-        grid.addWidget(self.setup_message, 8, 0, 1, 3)
+        grid.addWidget(self.sound, 6, 1)
+        grid.addWidget(self.keep_video, 7, 1, 1, 2)
+        grid.addWidget(self.start_button, 8, 1)
+        grid.addWidget(self.setup_message, 9, 0, 1, 3)
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(2, 1)
         self.protocols.currentIndexChanged.connect(self._describe)
@@ -184,6 +192,8 @@ class GuidedView(QWidget):
         self.progress.setTextVisible(False)
         self.video = VideoView()
         self.gauge = RangeGauge()
+        self.side_setup = SideSetupView()
+        self.side_setup.setVisible(False)
         self.skip_button = QPushButton("Skip step")
         self.redo_button = QPushButton("Redo step")
         self.cancel_button = QPushButton("Stop")
@@ -206,6 +216,7 @@ class GuidedView(QWidget):
         self.measuring_label = label("", "muted", wrap=True)
         sl.addWidget(self.measuring_label)
         sl.addWidget(self.gauge)
+        sl.addWidget(self.side_setup)
         sl.addStretch(1)
         buttons = QHBoxLayout()
         for b in (self.skip_button, self.redo_button, self.cancel_button):
@@ -247,7 +258,9 @@ class GuidedView(QWidget):
         note = label(
             "Effort gap = active − effortless. Change = this session − the last one: 'real' "
             "when larger than your own measurement noise (MDC95, from repeated trials), "
-            "'noise' when not.",
+            "'noise' when not. ≥: at least, a lower bound: the turn went beyond what the "
+            "camera reads reliably from the front (measure it with the side set-up); a "
+            "change from or to a bound is '?' unless it is provably real.",
             "muted",
             wrap=True,
         )
@@ -273,7 +286,14 @@ class GuidedView(QWidget):
             return None
         if self.by_protocol.isChecked():
             return Plan(profile, protocol=self.protocols.currentData())
-        return Plan(profile, movement=self.movements.currentData(), mode=self.modes.currentData())
+        movement = self.movements.currentData()
+        side = self.side_setup_box.isChecked() and movement == "neck_rotation"
+        return Plan(
+            profile,
+            movement=movement,
+            mode=self.modes.currentData(),
+            setup="side" if side else "front",
+        )
 
     def start(self, plan: Plan | None = None) -> None:
         plan = plan or self.plan()
@@ -312,6 +332,10 @@ class GuidedView(QWidget):
             )
         if self.tracker is not None:
             self.gauge.set_ranges(self.tracker.sides)
+        step = self.flow.view.step
+        if results and step is not None and step.kind == "setup":
+            yaw = results[-1].angles.get(HEAD_YAW, math.nan)
+            self.side_setup.set_state(step.side, yaw, self.flow.view.progress)
 
     def show_session(self, session_id: int) -> None:
         """Show the results page for a stored session."""
@@ -363,7 +387,16 @@ class GuidedView(QWidget):
             self.stack.setCurrentIndex(SETUP_PAGE)
 
     def _show_measured(self, v: FlowView) -> None:
-        """The gauge follows the movement of this step, or of the next measure step."""
+        """The gauge follows the movement of this step, or of the next measure step; a side
+        set-up step shows its picture and the face's angle to the camera instead."""
+        setting_up = v.step is not None and v.step.kind == "setup"
+        self.side_setup.setVisible(setting_up)
+        self.gauge.setVisible(not setting_up)
+        if setting_up:
+            assert v.step is not None
+            self.side_setup.set_state(v.step.side, self.side_setup.yaw_deg, v.progress)
+            self.measuring_label.setText(f"Set-up: the camera 45° to your {v.step.side}")
+            return
         runner = self.flow.runner
         steps = runner.protocol.steps[v.step_index :] if runner is not None else ()
         step = next((s for s in steps if s.kind == "measure"), None)

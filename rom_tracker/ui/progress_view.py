@@ -212,11 +212,18 @@ class ProgressView(QWidget):
                 size=26,
                 pen=pg.mkPen(theme.MODE_COLOURS[mode], width=2.5),
                 brush=pg.mkBrush(theme.PANEL),
-                name=f"{mode}: at least",
             )
             marks.setZValue(10)
             vi.addItem(marks)
             self.bound_marks[mode] = marks
+        key = pg.ScatterPlotItem(  # one legend entry for both modes' bounds
+            symbol=at_least_symbol(),
+            size=20,
+            pen=pg.mkPen(theme.TEXT, width=2),
+            brush=pg.mkBrush(theme.PANEL),
+            name="at least (a lower bound)",
+        )
+        vi.addItem(key)
 
     def _build_extra_plot(self) -> None:
         """Asymmetry per mode and the effort gap, on the values plot's time axis."""
