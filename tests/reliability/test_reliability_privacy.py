@@ -242,7 +242,8 @@ VIDEO_WRITER = "rom_tracker/annotate/video_out.py"
 
 def test_no_module_writes_images_or_video() -> None:
     """No code path but the opt-in video writer encodes a frame: nothing else can store a
-    picture of the person."""
+    picture of the person. ``rom_tracker/evaluation/`` writes test videos of third-party
+    dataset photos only, and no product module imports it (tests/test_layers.py)."""
     writers = re.compile(r"\b(imwrite|imencode|VideoWriter|savefig|Image\.save|QImage.*save)\b")
     found = [
         f"{path.relative_to(ROOT)}:{i}"
@@ -250,7 +251,8 @@ def test_no_module_writes_images_or_video() -> None:
         for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if writers.search(line) and not line.lstrip().startswith("#")
     ]
-    assert [f for f in found if not f.startswith(VIDEO_WRITER + ":")] == []
+    evaluation = "rom_tracker/evaluation/"
+    assert [f for f in found if not f.startswith((VIDEO_WRITER + ":", evaluation))] == []
     assert found, f"{VIDEO_WRITER} no longer writes video: update this test"
 
 
