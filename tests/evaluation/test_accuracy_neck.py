@@ -17,7 +17,7 @@ from rom_tracker.pipeline import ModelPaths
 
 pytestmark = pytest.mark.real
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]  # the repository (this file is tests/evaluation/...)
 
 
 @pytest.fixture(scope="module")
