@@ -315,4 +315,62 @@ def overall_mae(truth: Array, reading: Array) -> tuple[float, float]:
     return float(np.abs(reading[ok] - truth[ok]).mean()), float(ok.mean())
 
 
-# ------------------------------------------ the pose cue beyond the face, in a recording
+# ------------------------------------------------------------ the side set-up: pair spans
+
+#: True |yaw| of the first photo of a pair (the neutral of the side set-up, turned about 45
+#: degrees away from the camera) and of the second (the end of the turn, on the other side).
+PAIR_NEAR = (25.0, 55.0)
+PAIR_FAR = (35.0, 55.0)
+
+
+@dataclass(frozen=True)
+class PairFigures:
+    """Span errors over pairs of photos turned to opposite sides.
+
+    ``pairs``: how many (ordered) pairs; ``both_read``: share of them with a reading of
+    both photos; ``mae``: mean ``|(reading A - reading B) - (truth A - truth B)|`` over those
+    (degrees); ``signed``: its mean taken along the true span (negative: span under-read).
+    """
+
+    pairs: int
+    both_read: float
+    mae: float
+    signed: float
+
+
+def pair_spans(
+    truth_yaw: npt.ArrayLike,
+    reading: npt.ArrayLike,
+    near: tuple[float, float] = PAIR_NEAR,
+    far: tuple[float, float] = PAIR_FAR,
+    groups: npt.ArrayLike | None = None,
+) -> PairFigures:
+    """Every ordered pair (A, B): true ``|yaw|`` of A in ``near``, of B in ``far`` (both
+    bands closed), on opposite sides; with ``groups``, A and B of the same group only
+    (Pointing'04: one person's series). The two photos are read independently: pass
+    cross-validated readings (each photo's from a fit without its fold) so that neither
+    photo of a pair was fitted on. All pairs, no sampling."""
+    t = np.asarray(truth_yaw, dtype=np.float64)
+    r = np.asarray(reading, dtype=np.float64)
+    if t.shape != r.shape or t.ndim != 1:
+        raise ValueError(f"reading: expected shape {t.shape} (as truth_yaw, 1-D), got {r.shape}")
+    a = np.abs(t)
+    ia = np.flatnonzero((a >= near[0]) & (a <= near[1]))
+    ib = np.flatnonzero((a >= far[0]) & (a <= far[1]))
+    chosen = np.sign(t[ia])[:, None] == -np.sign(t[ib])[None, :]
+    if groups is not None:
+        g = np.asarray(groups)
+        if g.shape != t.shape:
+            raise ValueError(f"groups: expected shape {t.shape}, got {g.shape}")
+        chosen &= g[ia][:, None] == g[ib][None, :]
+    true_span = (t[ia][:, None] - t[ib][None, :])[chosen]
+    read_span = (r[ia][:, None] - r[ib][None, :])[chosen]
+    read = np.isfinite(read_span)
+    err = read_span[read] - true_span[read]
+    n = int(chosen.sum())
+    return PairFigures(
+        pairs=n,
+        both_read=float(read.mean()) if n else math.nan,
+        mae=float(np.abs(err).mean()) if err.size else math.nan,
+        signed=float((err * np.sign(true_span[read])).mean()) if err.size else math.nan,
+    )
