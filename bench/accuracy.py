@@ -269,6 +269,10 @@ def main() -> None:
         [
             ("raw MediaPipe", f"{off.raw_share:.2f}"),
             ("ours (off-axis correction, MediaPipe's own camera)", f"{off.ours_share:.2f}"),
+            (
+                "landmark fit (`kinematics/face_fit.py`), before its correction",
+                f"{off.fit_share:.2f}",
+            ),
         ],
         ("yaw/pitch change per degree of ray (1.00 = full correction)", "share"),
     )
@@ -479,7 +483,9 @@ the full change when it knows the camera ({off.shifts} shifted detections):
 {off_text}
 
 The share was measured this same way, so the second row checks the implementation, not the
-physics. Videos and cameras use `calibration/default.toml` ({DEFAULT_HFOV_DEG:g} deg
+physics. The landmark fit that makes three quarters of the face yaw (face-yaw-2) sees only
+the face's appearance (third row, about 0), so it is corrected by the whole ray angle
+(share 0 in `off_axis_correction`). Videos and cameras use `calibration/default.toml` ({DEFAULT_HFOV_DEG:g} deg
 horizontal field of view) unless `--camera FILE` is given; a wrong field of view leaves part
 of the error (at 20 deg off-axis, a 10 deg field-of-view error leaves about 3 deg).
 

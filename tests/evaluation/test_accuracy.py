@@ -92,10 +92,14 @@ def test_biwi_rotation_conversion(data: Path, models: ModelPaths) -> None:
 def test_off_axis_correction_on_moved_photos(data: Path, models: ModelPaths) -> None:
     assert models.face is not None
     off = acc.off_axis(data, models.face)
-    print(f"{off.shifts} shifts: raw share {off.raw_share:.2f}, corrected {off.ours_share:.2f}")
+    print(
+        f"{off.shifts} shifts: raw share {off.raw_share:.2f}, corrected {off.ours_share:.2f}, "
+        f"landmark fit {off.fit_share:.2f}"
+    )
     assert off.shifts >= 16
     assert 0.2 <= off.raw_share <= 0.4  # MediaPipe's own partial correction (0.29)
     assert 0.9 <= off.ours_share <= 1.1
+    assert abs(off.fit_share) <= 0.1  # appearance only (0.02): corrected with share 0
 
 
 def test_pose2sim_hip_flexion_most_side_on_camera(data: Path, models: ModelPaths) -> None:
