@@ -421,8 +421,9 @@ defaults for that kind of input. Tolerances guarding these figures: `tests/evalu
 
 - These first rows are the 8 photos of issue 3; issue 11's per-band figures on 789 + 208
   dev photos (next section) supersede them. 45-70: one photo (55 deg), which MediaPipe
-  over-reads; the yaw correction (fitted on the AFLW2000-3D dev photos, where MediaPipe
-  under-reads on average) moves it further. One photo cannot show a mean error.
+  over-reads, and so does the landmark fit of the face yaw; the yaw correction (fitted on
+  the AFLW2000-3D dev photos, where MediaPipe under-reads on average) leaves it there. One
+  photo cannot show a mean error.
 - Hips: on cam03 the right leg (the farther one) reads 5.9, the left (nearer the camera by
   13 cm, the one a side-view measurement would use) 10.5. Pose-lite's depth on this oblique
   view is the limit; the image-plane angle, image/world hybrids, a bone-length lift and a
@@ -444,7 +445,7 @@ def measured_sections(
     head: str, off: acc.OffAxis, off_text: str, hips: str, best: acc.CameraHips
 ) -> str:
     """The dev-set hooks, then sections 1-3: photos, the off-axis correction, the hips."""
-    return f"""## Head yaw and pitch on the real dev sets (issue 11)
+    return f"""{accuracy_headpose.HEADING}
 
 {HEADPOSE_HOOK}
 
