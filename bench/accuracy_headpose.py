@@ -441,7 +441,7 @@ def write_section(text: str, doc: Path = DOC) -> None:
     old = doc.read_text(encoding="utf-8")
     start = old.index(HEADING + "\n") + len(HEADING) + 1
     end = old.index("\n## ", start)
-    new = old[:start] + "\n" + text.strip("\n") + "\n" + old[end:]
+    new = old[:start] + "\n" + text.strip("\n") + "\n\n" + old[end:]  # as bench/accuracy.py
     tmp = doc.with_suffix(".md.tmp")
     tmp.write_text(new, encoding="utf-8")
     tmp.replace(doc)
