@@ -269,6 +269,10 @@ def main() -> None:
         [
             ("raw MediaPipe", f"{off.raw_share:.2f}"),
             ("ours (off-axis correction, MediaPipe's own camera)", f"{off.ours_share:.2f}"),
+            (
+                "landmark fit (`kinematics/face_fit.py`), before its correction",
+                f"{off.fit_share:.2f}",
+            ),
         ],
         ("yaw/pitch change per degree of ray (1.00 = full correction)", "share"),
     )
@@ -429,8 +433,9 @@ defaults for that kind of input. Tolerances guarding these figures: `tests/evalu
 
 - These first rows are the 8 photos of issue 3; issue 11's per-band figures on 789 + 208
   dev photos (next section) supersede them. 45-70: one photo (55 deg), which MediaPipe
-  over-reads; the yaw correction (fitted on the AFLW2000-3D dev photos, where MediaPipe
-  under-reads on average) moves it further. One photo cannot show a mean error.
+  over-reads, and so does the landmark fit of the face yaw; the yaw correction (fitted on
+  the AFLW2000-3D dev photos, where MediaPipe under-reads on average) leaves it there. One
+  photo cannot show a mean error.
 - Hips: on cam03 the right leg (the farther one) reads 5.9, the left (nearer the camera by
   13 cm, the one a side-view measurement would use) 10.5. Pose-lite's depth on this oblique
   view is the limit; the image-plane angle, image/world hybrids, a bone-length lift and a
@@ -452,7 +457,7 @@ def measured_sections(
     head: str, off: acc.OffAxis, off_text: str, hips: str, best: acc.CameraHips
 ) -> str:
     """The dev-set hooks, then sections 1-3: photos, the off-axis correction, the hips."""
-    return f"""## Head yaw and pitch on the real dev sets (issue 11)
+    return f"""{accuracy_headpose.HEADING}
 
 {HEADPOSE_HOOK}
 
@@ -495,7 +500,9 @@ the full change when it knows the camera ({off.shifts} shifted detections):
 {off_text}
 
 The share was measured this same way, so the second row checks the implementation, not the
-physics. Videos and cameras use `calibration/default.toml` ({DEFAULT_HFOV_DEG:g} deg
+physics. The landmark fit that makes three quarters of the face yaw (face-yaw-2) sees only
+the face's appearance (third row, about 0), so it is corrected by the whole ray angle
+(share 0 in `off_axis_correction`). Videos and cameras use `calibration/default.toml` ({DEFAULT_HFOV_DEG:g} deg
 horizontal field of view) unless `--camera FILE` is given; a wrong field of view leaves part
 of the error (at 20 deg off-axis, a 10 deg field-of-view error leaves about 3 deg).
 

@@ -36,6 +36,7 @@ from rom_tracker.kinematics.camera import (
     mediapipe_intrinsics,
     off_axis_correction,
 )
+from rom_tracker.kinematics.face_fit import landmark_rotation
 from rom_tracker.kinematics.head import angles_dict, matrix_planes
 from rom_tracker.kinematics.table import AngleResult, compute_angles
 from rom_tracker.media.capture import open_source
@@ -142,12 +143,14 @@ class OffAxis:
 
     ``raw_share``: MediaPipe's change / ray angle (the share it removes itself);
     ``ours_share``: after :func:`off_axis_correction` with MediaPipe's own camera (a full
-    correction gives 1.0). ``shifts``: how many shifted detections were used.
+    correction gives 1.0); ``fit_share``: the landmark fit's change (``kinematics.face_fit``,
+    corrected with share 0). ``shifts``: how many shifted detections were used.
     """
 
     raw_share: float
     ours_share: float
     shifts: int
+    fit_share: float = math.nan
 
 
 def off_axis(data: Path, face_model: Path, canvas: int = 1000, shift: int = 275) -> OffAxis:
@@ -162,7 +165,7 @@ def off_axis(data: Path, face_model: Path, canvas: int = 1000, shift: int = 275)
     from rom_tracker.media.landmarks import FaceLandmarker
 
     camera = mediapipe_intrinsics(canvas, canvas)
-    raw_num = ours_num = den = 0.0
+    raw_num = ours_num = fit_num = den = 0.0
     shifts = 0
     with FaceLandmarker(face_model, video=False) as face:
         for photo in sorted((data / "headpose" / "aflw_dev").glob("*.jpg")):
@@ -181,6 +184,8 @@ def off_axis(data: Path, face_model: Path, canvas: int = 1000, shift: int = 275)
                     continue
                 m = found[1][None].astype(np.float64)
                 raw = angles_dict(matrix_planes(m))
+                fit_r = landmark_rotation(found[0][None], (canvas, canvas))
+                fit = angles_dict(np.moveaxis(fit_r, 0, -1))
                 fixed = angles_dict(
                     off_axis_correction(matrix_planes(m), m[:, :3, 3], (canvas, canvas), camera)
                 )
@@ -188,7 +193,7 @@ def off_axis(data: Path, face_model: Path, canvas: int = 1000, shift: int = 275)
                 ray_x = math.degrees(math.atan2(t[0], -t[2]))
                 ray_up = math.degrees(math.atan2(t[1], -t[2]))
                 if (dx, dy) == (0, 0):
-                    base = (raw, fixed, ray_x, ray_up)
+                    base = (raw, fixed, ray_x, ray_up, fit)
                     continue
                 if base is None:
                     continue
@@ -200,10 +205,13 @@ def off_axis(data: Path, face_model: Path, canvas: int = 1000, shift: int = 275)
                     key, want = "head_pitch_deg", ray_up - base[3]
                 raw_num += (raw[key][0] - base[0][key][0]) * want
                 ours_num += (fixed[key][0] - base[1][key][0]) * want
+                fit_num += (fit[key][0] - base[4][key][0]) * want
                 den += want * want
                 shifts += 1
     return (
-        OffAxis(raw_num / den, ours_num / den, shifts) if shifts else OffAxis(*(math.nan,) * 2, 0)
+        OffAxis(raw_num / den, ours_num / den, shifts, fit_num / den)
+        if shifts
+        else OffAxis(*(math.nan,) * 2, 0)
     )
 
 

@@ -27,9 +27,10 @@ from rom_tracker.evaluation.headpose_dev import (
     collect_name,
     in_band,
 )
-from rom_tracker.kinematics.face_model import correct_face_yaw
+from rom_tracker.kinematics.face_fit import landmark_rotation
+from rom_tracker.kinematics.face_model import correct_face_yaw, face_yaw
 from rom_tracker.kinematics.fusion import PoseYawCues, calibrate_pose_yaw, pose_yaw, pose_yaw_cues
-from rom_tracker.kinematics.head import head_angles
+from rom_tracker.kinematics.head import head_angles, head_angles_from_rotation
 from rom_tracker.media.capture import open_source
 from rom_tracker.pipeline import ModelPaths, run_models
 
@@ -60,7 +61,8 @@ def pointing04_series(data: Path, models: ModelPaths) -> SeriesPhotos:
         names: list[str] = []
         lm = run_models(open_source(folder), models, on_frame=partial(collect_name, names))
         size = (lm.size.width, lm.size.height)
-        face = correct_face_yaw(head_angles(lm.face.matrix)["head_yaw_deg"])
+        fitted = head_angles_from_rotation(landmark_rotation(lm.face.image_xyz, size))[0]
+        face = correct_face_yaw(face_yaw(head_angles(lm.face.matrix)["head_yaw_deg"], fitted))
         cues = pose_yaw_cues(lm.pose.image_xyz, lm.pose.visibility, size)
         for k, name in enumerate(names):
             m = P04_NAME.match(name)

@@ -26,7 +26,9 @@ viewer) and ``Q(d, s)`` the rotation by ``s`` times the angle from the optical a
   through the same pixel in the real camera (``Intrinsics``).
 
 So ``R = Q(d, 1) @ Q(d_mp, 0.29)^T @ R_mp``. The pixel is where MediaPipe's camera
-projects the face origin (the matrix's translation).
+projects the face origin (the matrix's translation). The landmark fit of
+``kinematics.face_fit`` is ``R_app`` itself (measured share 0.02), so it is corrected with
+share 0: ``R = Q(d, 1) @ R_app``.
 
 All functions are vectorised over frames; NaN in, NaN out. Pure numpy.
 """
@@ -176,13 +178,20 @@ def transpose_planes(a: Array) -> Array:
 
 
 def off_axis_correction(
-    rotation: Array, translation_cm: npt.ArrayLike, size: tuple[int, int], camera: Intrinsics
+    rotation: Array,
+    translation_cm: npt.ArrayLike,
+    size: tuple[int, int],
+    camera: Intrinsics,
+    *,
+    share: float = MEDIAPIPE_PERSPECTIVE_SHARE,
 ) -> Array:
     """Head rotations relative to the optical axis from MediaPipe's (see the module doc).
 
     ``rotation``: planes ``(3, 3, T)`` from the face matrix; ``translation_cm``: its
     translation ``(T, 3)``; ``size``: (width, height) of the analysed images; ``camera``:
-    the real camera at that size. Returns new planes; NaN where either input is NaN.
+    the real camera at that size; ``share``: the part of the ray angle ``rotation`` already
+    removed (the face matrix: ``MEDIAPIPE_PERSPECTIVE_SHARE``; the appearance-only fit of
+    ``kinematics.face_fit``: 0). Returns new planes; NaN where either input is NaN.
     """
     t = np.asarray(translation_cm, dtype=np.float64)
     if t.ndim != 2 or t.shape[1] != 3 or t.shape[0] != rotation.shape[2]:
@@ -195,7 +204,7 @@ def off_axis_correction(
     d_true = ray(camera, project(mp, t))
     q = matmul_planes(
         axis_rotation_planes(d_true, 1.0),
-        transpose_planes(axis_rotation_planes(d_mp, MEDIAPIPE_PERSPECTIVE_SHARE)),
+        transpose_planes(axis_rotation_planes(d_mp, share)),
     )
     return matmul_planes(q, rotation)
 

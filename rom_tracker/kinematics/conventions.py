@@ -163,7 +163,9 @@ _ROWS: tuple[AngleConvention, ...] = (
         "facing the camera (face normal along the camera's line of sight), or the neutral",
         "head turned to the subject's own left (face moves toward image right)",
         _SIGNED,
-        "head_yaw_face_deg corrected for the face landmarker's under-read (monotone table, "
+        "the face yaw (0.25 head_yaw_face_deg + 0.75 the yaw of a fit of the face "
+        "landmarks' image positions to MediaPipe's canonical face, with the same camera and "
+        "neutral options) corrected for the under-read (monotone table; "
         "rom_tracker/kinematics/face_model.py, version in analyze's JSON settings); nan "
         "where no face is seen (past about 70 deg); head_source says where it came from, "
         "head_confidence how sure",

@@ -8,10 +8,12 @@ neutral frames), for the summary.
 
 Steps for the head group (see the modules named):
 
-1. face rotation from the facial transformation matrix (``head``);
+1. face rotation from the facial transformation matrix (``head``), and (for the yaw,
+   with ``AngleOptions.correct_face_yaw``) from the landmark fit (``face_fit``);
 2. with ``AngleOptions.camera``, the off-axis correction (``camera``);
 3. with ``AngleOptions.neutral``, relative to the neutral head (``neutral``);
-4. yaw over the full range from the face yaw and the pose landmarks (``fusion``);
+4. the face yaw and its correction (``face_model``), then yaw over the full range from
+   it and the pose landmarks (``fusion``);
 5. trunk yaw (shoulder line), implausible readings dropped (``head``), relative to the
    neutral when there is one, then a firm dead band (``trunk``; its head-pull term is 0 by
    default: measured, not adopted, docs/accuracy_neck.md); neck rotation = head yaw -
@@ -34,7 +36,9 @@ from rom_tracker.kinematics.body import (
     world_points,
 )
 from rom_tracker.kinematics.camera import Intrinsics, off_axis_correction, ray_yaw_deg
+from rom_tracker.kinematics.face_fit import landmark_rotation
 from rom_tracker.kinematics.face_model import correct_face_yaw
+from rom_tracker.kinematics.face_model import face_yaw as face_yaw_of
 from rom_tracker.kinematics.fusion import (
     DEFAULT_POSE_YAW_MODEL,
     PoseYawModel,
@@ -114,8 +118,9 @@ class AngleOptions:
     * ``pose_yaw_model``: the pose-yaw model when not calibrating (live: the one fitted on
       the frames seen so far, ``rom.streaming.PoseYawCalibrator``); with calibration, the
       fallback when a recording has too few frames to fit.
-    * ``correct_face_yaw``: correct the face-matrix yaw for the face landmarker's
-      under-read (``kinematics.face_model``, version ``FACE_MODEL_VERSION``); False: raw.
+    * ``correct_face_yaw``: the face yaw of ``kinematics.face_model`` (face matrix blended
+      with the landmark fit, corrected for the under-read; version ``FACE_MODEL_VERSION``);
+      False: the raw face-matrix yaw.
     * ``use_pose_yaw``: let the pose-landmark yaw fill in and blend with the face yaw
       (``kinematics.fusion``); off by default: not trustworthy on real photos.
     * ``visibility_min``: pose landmarks less visible than this are not seen.
@@ -214,10 +219,18 @@ def _compute_angles(
     if what in ("head", "all"):
         size = (lm.size.width, lm.size.height)
         planes = matrix_planes(lm.face.matrix)
+        # the landmark fit: the face's appearance (its own share of the off-axis ray is 0)
+        fitted = (
+            np.moveaxis(landmark_rotation(lm.face.image_xyz, size), 0, -1)
+            if opts.correct_face_yaw
+            else None
+        )
         camera = opts.camera.scaled_to(*size) if opts.camera is not None else None
         if camera is not None:
             translation = np.asarray(lm.face.matrix[:, :3, 3], dtype=np.float64)
             planes = off_axis_correction(planes, translation, size, camera)
+            if fitted is not None:
+                fitted = off_axis_correction(fitted, translation, size, camera, share=0.0)
             notes["camera_hfov_deg"] = round(camera.hfov_deg, 2)
         face = angles_dict(planes)
         neutral = None
@@ -228,11 +241,13 @@ def _compute_angles(
             planes = relative_to(planes, neutral)
             face = angles_dict(planes)
             neutral_count = neutral.count
+            if fitted is not None:
+                fitted = _relative_or_nan(fitted, neutral.frames)
         cues = pose_yaw_cues(lm.pose.image_xyz, lm.pose.visibility, size)
         ray = ray_yaw_deg(camera, cues.nose_x) if camera is not None else None
         face_yaw = face["head_yaw_deg"]
-        if opts.correct_face_yaw:
-            face_yaw = correct_face_yaw(face_yaw)
+        if fitted is not None:
+            face_yaw = correct_face_yaw(face_yaw_of(face_yaw, angles_dict(fitted)["head_yaw_deg"]))
         fused = head_yaw_full_range(
             face_yaw,
             cues,
@@ -263,6 +278,13 @@ def _compute_angles(
         name: np.asarray(values[name], dtype=np.float64) for name in columns_for(what, opts.details)
     }
     return AngleResult(columns, source, model, neutral_count, notes)
+
+
+def _relative_or_nan(planes: np.ndarray, frames: np.ndarray) -> np.ndarray:
+    """``planes`` relative to their own mean over the neutral ``frames``; all NaN when
+    none of those frames has a rotation."""
+    neutral = neutral_rotation(planes, frames)
+    return relative_to(planes, neutral) if neutral is not None else np.full_like(planes, np.nan)
 
 
 def _neutral_level(values: np.ndarray, frames: np.ndarray) -> float:

@@ -83,7 +83,10 @@ class LiveAngles:
         head = "head_confidence" in table  # the head group was computed
         if self.what != "hip" and pose_out is not None:
             cues = pose_yaw_cues(lm.pose.image_xyz, lm.pose.visibility, (size.width, size.height))
-            self.pose_yaw.update(cues, table["head_yaw_face_deg"])
+            # the face yaw analyze calibrates on: corrected (head_yaw_face_deg is the raw
+            # matrix yaw; face-yaw-2 reads about 1.2 times it at small turns)
+            face_yaw = np.where(computed.head_source == "face", table["head_yaw_deg"], np.nan)
+            self.pose_yaw.update(cues, face_yaw)
         values = np.array([table[c][0] for c in self.columns], dtype=np.float64)
         angles = self.steady.update(t_s, dict(zip(self.columns, values.tolist(), strict=True)))
         values = np.array([angles[c] for c in self.columns], dtype=np.float64)

@@ -17,6 +17,7 @@ import pytest
 from rom_tracker.evaluation import accuracy as acc
 from rom_tracker.evaluation import headpose_dev as hd
 from rom_tracker.evaluation import pose_cue_dev as pc
+from rom_tracker.evaluation import yaw_candidates as yc
 from rom_tracker.kinematics.face_model import (
     EXPECTED_ERROR_DEG,
     EXPECTED_ERROR_KNOTS,
@@ -63,13 +64,13 @@ def test_head_yaw_on_real_photos(photos: list[acc.PhotoRow]) -> None:
 
 def test_head_yaw_beyond_45_on_real_photos(photos: list[acc.PhotoRow]) -> None:
     """Target <= 7 deg for 45-70 NOT reached: the one photo there (55 deg) is over-read
-    by MediaPipe (62.7) and the yaw correction, fitted where MediaPipe under-reads on
-    average, moves it to 65.4 (10.5 off). One photo; the dev-set bands below are what
+    by MediaPipe (62.7) and by the landmark fit (60.6); the face yaw of face-yaw-2 reads it
+    62.4 (7.5 off; face-yaw-1: 65.4, 10.5 off). One photo; the dev-set bands below are what
     matter. Guarded at the measured level: a regression fails."""
     far = [abs(r.ours[0] - r.truth[0]) for r in photos if 45 <= abs(r.truth[0]) < 70]
     print(f"45-70: {len(far)} photo(s), errors {np.round(far, 1).tolist()}")
     assert far
-    assert np.mean(far) <= 11.0
+    assert np.mean(far) <= 8.0
 
 
 def test_pitch_and_roll_signs_on_real_photos(photos: list[acc.PhotoRow]) -> None:
@@ -92,10 +93,14 @@ def test_biwi_rotation_conversion(data: Path, models: ModelPaths) -> None:
 def test_off_axis_correction_on_moved_photos(data: Path, models: ModelPaths) -> None:
     assert models.face is not None
     off = acc.off_axis(data, models.face)
-    print(f"{off.shifts} shifts: raw share {off.raw_share:.2f}, corrected {off.ours_share:.2f}")
+    print(
+        f"{off.shifts} shifts: raw share {off.raw_share:.2f}, corrected {off.ours_share:.2f}, "
+        f"landmark fit {off.fit_share:.2f}"
+    )
     assert off.shifts >= 16
     assert 0.2 <= off.raw_share <= 0.4  # MediaPipe's own partial correction (0.29)
     assert 0.9 <= off.ours_share <= 1.1
+    assert abs(off.fit_share) <= 0.1  # appearance only (0.02): corrected with share 0
 
 
 def test_pose2sim_hip_flexion_most_side_on_camera(data: Path, models: ModelPaths) -> None:
@@ -178,9 +183,9 @@ def _show(name: str, bands: list[hd.Band]) -> None:
 #: Cross-validated yaw mean error per band (0-30/30-45/45-60/60-75/75-90) as measured
 #: (docs/accuracy.md), and the share of photos with a reading. The issue-11 targets that
 #: are not met are guarded at the measured level (tolerance 0.5 deg, 2 points of coverage).
-AFLW_MAE = (2.3, 5.6, 4.8, 7.7, 10.1)
+AFLW_MAE = (2.3, 5.0, 4.8, 8.1, 10.8)
 AFLW_READING = (1.0, 0.97, 0.86, 0.51, 0.21)
-P04_MAE = (4.8, 8.0, 11.4, 18.4, 29.7)
+P04_MAE = (4.9, 7.1, 8.4, 14.2, 25.0)
 P04_READING = (1.0, 1.0, 1.0, 0.94, 0.73)
 
 
@@ -188,7 +193,7 @@ def test_shipped_correction_is_the_fit_on_the_aflw_dev_photos(
     dev: tuple[hd.DevMeasure, hd.DevMeasure],
 ) -> None:
     aflw, p04 = dev
-    refit = hd.fit_yaw_correction(aflw.raw[:, 0], aflw.dev.truth[:, 0])
+    refit = hd.fit_yaw_correction(aflw.face_yaw, aflw.dev.truth[:, 0])
     print("refit", np.round(refit, 2), "shipped", YAW_CORRECTED)
     np.testing.assert_allclose(refit, YAW_CORRECTED, atol=0.05)
     expected = hd.expected_error([aflw, p04], EXPECTED_ERROR_KNOTS)
@@ -198,10 +203,11 @@ def test_shipped_correction_is_the_fit_on_the_aflw_dev_photos(
 def test_analyze_reads_photos_as_the_corrected_face_yaw(
     dev: tuple[hd.DevMeasure, hd.DevMeasure],
 ) -> None:
-    """Ours = the corrected face-matrix yaw where a face is found, nan with confidence 0
-    elsewhere: no pose-landmark guess on any photo."""
+    """Ours = the corrected face yaw (face matrix blended with the landmark fit) where a
+    face is found, nan with confidence 0 elsewhere: no pose-landmark guess on any photo."""
     for m in dev:
-        np.testing.assert_allclose(m.ours[:, 0], correct_face_yaw(m.raw[:, 0]), atol=1e-6)
+        assert np.isfinite(m.fit_yaw).sum() == np.isfinite(m.raw[:, 0]).sum()  # both, or none
+        np.testing.assert_allclose(m.ours[:, 0], correct_face_yaw(m.face_yaw), atol=1e-6)
         np.testing.assert_allclose(m.ours[:, 1], m.raw[:, 1], atol=1e-6)  # pitch: raw
         assert (m.confidence[np.isnan(m.ours[:, 0])] == 0).all()
         assert (m.confidence[np.isfinite(m.ours[:, 0])] > 0).all()
@@ -219,9 +225,37 @@ def test_head_yaw_per_band_cross_validated(dev: tuple[hd.DevMeasure, hd.DevMeasu
             assert b.reading >= cover - 0.02, b
             assert b.reading == r.reading  # a reading exactly where the face is found
             assert b.wrong_side <= 0.005, b  # target met in every band
-        # better than raw MediaPipe from 30 degrees on (equal near the front, within 0.1)
-        assert all(b.mae <= r.mae + 0.1 for b, r in zip(cv, raw, strict=True))
+        # better than raw MediaPipe from 30 degrees on; near the front within 0.2 (face-yaw-2
+        # on Pointing'04 at 0-30: 4.88 against raw 4.77, nominal labels)
+        assert cv[0].mae <= raw[0].mae + 0.2
+        assert all(b.mae <= r.mae for b, r in zip(cv[1:], raw[1:], strict=True))
         assert sum(b.mae for b in cv[1:]) < sum(r.mae for r in raw[1:]) - 2.0
+
+
+#: The side set-up (docs/accuracy.md): the span between a photo turned 25-55 degrees one way
+#: and one turned 35-55 the other way, cross-validated readings of both. Measured: 6.98
+#: degrees over the 8453 AFLW2000-3D pairs, both read in 87 % (the face detector's share; the
+#: target of 90 % is not met), against 7.82 for face-yaw-1; Pointing'04 (within a series)
+#: 14.9 against 20.9. Tolerance 0.2 degrees on AFLW2000-3D, 0.5 on Pointing'04.
+PAIR_MAE = 6.98
+P04_PAIR_MAE = 14.9
+
+
+def test_pair_spans_cross_validated(dev: tuple[hd.DevMeasure, hd.DevMeasure]) -> None:
+    aflw, p04 = dev
+    truth = aflw.dev.truth[:, 0]
+    got = hd.pair_spans(truth, aflw.cv_yaw)
+    previous_a, previous_p = yc.cross_validated(yc.CANDIDATES[0], aflw, p04)
+    before = hd.pair_spans(truth, previous_a)
+    series = yc.series(p04)
+    p04_got = hd.pair_spans(p04.dev.truth[:, 0], p04.cv_yaw, groups=series)
+    p04_before = hd.pair_spans(p04.dev.truth[:, 0], previous_p, groups=series)
+    print(f"AFLW pairs {got} (face-yaw-1 {before.mae:.2f}); P'04 {p04_got} ({p04_before.mae:.1f})")
+    assert got.pairs == 8453 and p04_got.pairs == 64
+    assert got.mae <= PAIR_MAE + 0.2
+    assert got.both_read >= 0.85
+    assert got.mae <= before.mae - 0.5  # measured 0.84 better
+    assert p04_got.mae <= P04_PAIR_MAE + 0.5 and p04_got.mae <= p04_before.mae - 3.0
 
 
 def test_confidence_orders_the_error(dev: tuple[hd.DevMeasure, hd.DevMeasure]) -> None:
@@ -243,12 +277,13 @@ def test_pose_cue_beyond_the_face_in_a_recording(data: Path, models: ModelPaths)
     """docs/accuracy.md, "Beyond the face in a recording": each Pointing'04 series as a
     recording, the pose cue calibrated on its own photos where the face yaw is trusted.
     Guards the figures behind the decision not to use it: it never reads on the wrong side
-    but errs far beyond the 9 / 12 degrees needed at 60-75 / 75-90 (measured 14.3 / 21.1
-    with the calibration on face yaw <= 30, 19.2 / 27.0 on <= 45), and a calibration-rmse
-    gate chosen leaving the person out does not bring it there (16.3 / 22.3). If the cue
-    improves enough to fail this, revisit the decision."""
+    but errs beyond the 9 / 12 degrees needed at 60-75 / 75-90 (measured with face-yaw-2,
+    whose face yaw it is calibrated on: 12.6 / 18.2 with the calibration on face yaw <= 30,
+    13.8 / 21.2 on <= 45; face-yaw-1: 14.3 / 21.1 and 19.2 / 27.0), and a calibration-rmse
+    gate chosen leaving the person out does not bring it there (12.9 / 19.0; face-yaw-1
+    16.3 / 22.3). If the cue improves enough to fail this, revisit the decision."""
     photos = pc.pointing04_series(data, models)
-    for trusted, mid, far in ((30.0, 14.3, 21.1), (45.0, 19.2, 27.0)):
+    for trusted, mid, far in ((30.0, 12.6, 18.2), (45.0, 13.8, 21.2)):
         r = pc.pose_cue_recordings(photos, trusted)
         bands = pc.pose_cue_bands(r)
         print(trusted, [(b.band, round(b.pose_mae, 1), round(b.added, 2)) for b in bands])

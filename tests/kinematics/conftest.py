@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import numpy as np
@@ -40,3 +41,39 @@ def head_model() -> SimpleNamespace:
     """A model head for pose-landmark yaw tests: ``landmarks(yaw)`` -> (image (T, 33, 3)
     normalised, visibility (T, 33)); ``size``; ``gain`` = the true 2 r / d."""
     return SimpleNamespace(landmarks=_pose_landmarks, size=SIZE, gain=TRUE_GAIN)
+
+
+def _face_points(
+    yaw: np.ndarray,
+    pitch: np.ndarray | float = 0.0,
+    roll: np.ndarray | float = 0.0,
+    *,
+    size: tuple[float, float] = SIZE,
+    px_per_cm: float = 8.0,
+    centre: tuple[float, float] = (0.5, 0.4),
+) -> np.ndarray:
+    """Face landmarks (T, 478, 3), normalised image coordinates, of MediaPipe's canonical
+    face turned by yaw/pitch/roll (degrees, the conventions), seen in weak perspective;
+    the landmarks the fit does not use sit at the centre."""
+    from rom_tracker.kinematics.canonical_face import CANONICAL_XYZ, FIT_LANDMARKS
+    from rom_tracker.kinematics.head import rotation_from_head_angles
+
+    yaw = np.atleast_1d(np.asarray(yaw, dtype=np.float64))
+    r = rotation_from_head_angles(
+        yaw, np.broadcast_to(pitch, yaw.shape), np.broadcast_to(roll, yaw.shape)
+    )
+    cam = np.einsum("tij,kj->tki", r, np.asarray(CANONICAL_XYZ)) * px_per_cm  # x right, y up
+    out = np.empty((yaw.size, 478, 3))
+    out[:] = (centre[0], centre[1], 0.0)
+    ids = list(FIT_LANDMARKS)
+    out[:, ids, 0] = centre[0] + cam[..., 0] / size[0]
+    out[:, ids, 1] = centre[1] - cam[..., 1] / size[1]
+    out[:, ids, 2] = -cam[..., 2] / size[0]
+    return out.astype(np.float32)
+
+
+@pytest.fixture(scope="session")
+def face_points() -> Callable[..., np.ndarray]:
+    """``face_points(yaw, pitch=0, roll=0, *, size, px_per_cm, centre)``: face landmarks
+    (T, 478, 3) of the canonical face at those angles (see ``_face_points``)."""
+    return _face_points

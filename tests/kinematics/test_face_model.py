@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from rom_tracker.kinematics.face_model import (
     EXPECTED_ERROR_DEG,
     FACE_MODEL_VERSION,
+    MATRIX_YAW_WEIGHT,
     YAW_CORRECTED,
     YAW_RAW_KNOTS,
     correct_face_yaw,
     expected_error_deg,
     face_confidence,
+    face_yaw,
 )
 
 
@@ -46,3 +49,16 @@ def test_confidence_is_five_degrees_over_the_expected_error() -> None:
     assert got[0] == 1.0 and got[-1] == 0.0
     assert np.all(np.diff(got[:-1][np.argsort(np.abs(yaw[:-1]))]) <= 0)
     assert np.isnan(expected_error_deg([np.nan]))[0]
+
+
+def test_face_yaw_blends_the_fit_and_falls_back_to_the_matrix() -> None:
+    matrix = np.array([10.0, -40.0, 30.0, np.nan])
+    fit = np.array([14.0, -44.0, np.nan, 20.0])
+    got = face_yaw(matrix, fit)
+    w = MATRIX_YAW_WEIGHT
+    np.testing.assert_allclose(got[:2], w * matrix[:2] + (1.0 - w) * fit[:2])
+    assert got[2] == 30.0  # no fit (a matrix without landmarks): the matrix yaw
+    assert np.isnan(got[3])  # no matrix: no face
+    assert 0.0 < w < 1.0
+    with pytest.raises(ValueError, match=r"fit_yaw: expected shape \(2,\)"):
+        face_yaw(np.zeros(2), np.zeros(3))

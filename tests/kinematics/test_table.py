@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 
 import numpy as np
@@ -15,7 +16,7 @@ from rom_tracker.kinematics.camera import (
     project,
     ray_yaw_deg,
 )
-from rom_tracker.kinematics.face_model import correct_face_yaw, face_confidence
+from rom_tracker.kinematics.face_model import correct_face_yaw, face_confidence, face_yaw
 from rom_tracker.kinematics.head import rotation_from_head_angles
 from rom_tracker.kinematics.neutral import NeutralSpec
 from rom_tracker.kinematics.table import (
@@ -34,10 +35,15 @@ SIZE = ImageSize(640, 480)
 
 
 def landmarks(
-    head_model: SimpleNamespace, yaw: np.ndarray, face_seen: np.ndarray, shift_cm: float = 0.0
+    head_model: SimpleNamespace,
+    yaw: np.ndarray,
+    face_seen: np.ndarray,
+    shift_cm: float = 0.0,
+    face_lm: np.ndarray | None = None,
 ) -> Landmarks:
     """A head turning by ``yaw`` (deg) over a still, frontal body; the face matrix only in
-    ``face_seen`` frames; the head ``shift_cm`` to image right at 60 cm."""
+    ``face_seen`` frames; the head ``shift_cm`` to image right at 60 cm; face landmarks
+    ``face_lm`` (T, 478, 3) (default: all 0, no landmark fit, so the matrix yaw alone)."""
     n = yaw.size
     matrix = np.full((n, 4, 4), np.nan, np.float32)
     r = rotation_from_head_angles(yaw, np.zeros(n), np.zeros(n))
@@ -53,7 +59,9 @@ def landmarks(
         t_s=np.arange(n) / 30.0,
         size=SIZE,
         face=FaceTrack(
-            np.zeros((n, 478, 3), np.float32), matrix, np.asarray(face_seen, dtype=bool)
+            np.zeros((n, 478, 3), np.float32) if face_lm is None else face_lm,
+            matrix,
+            np.asarray(face_seen, dtype=bool),
         ),
         pose=PoseTrack(
             image.astype(np.float32),
@@ -104,6 +112,45 @@ def test_defaults_correct_the_face_yaw_and_leave_no_reading_without_a_face(
     assert np.isfinite(v["head_yaw_pose_deg"][3])  # reported, not used
     assert list(result.head_source) == ["face", "face", "face", ""]
     np.testing.assert_allclose(v["head_confidence"][:3], face_confidence(v["head_yaw_deg"][:3]))
+
+
+def test_defaults_blend_the_matrix_yaw_with_the_landmark_fit(
+    head_model: SimpleNamespace, face_points: Callable[..., np.ndarray]
+) -> None:
+    """The face yaw is kinematics.face_model's blend of the matrix yaw and the landmark
+    fit, then corrected; head_yaw_face_deg stays the matrix yaw."""
+    yaw = np.array([0.0, 20.0, -40.0, 55.0])
+    fit = yaw + np.array([0.0, 3.0, -4.0, 5.0])  # the fit reads further out
+    lm = landmarks(head_model, yaw, np.ones(4, dtype=bool), face_lm=face_points(fit))
+    v = compute_angles(lm, "head", AngleOptions(details=True)).values
+    np.testing.assert_allclose(v["head_yaw_deg"], correct_face_yaw(face_yaw(yaw, fit)), atol=0.05)
+    np.testing.assert_allclose(v["head_yaw_face_deg"], yaw, atol=1e-5)
+    raw = compute_angles(lm, "head", AngleOptions(correct_face_yaw=False)).values
+    np.testing.assert_allclose(raw["head_yaw_deg"], yaw, atol=1e-5)  # raw: the matrix alone
+
+
+def test_camera_option_corrects_the_landmark_fit_by_the_whole_ray(
+    head_model: SimpleNamespace, face_points: Callable[..., np.ndarray]
+) -> None:
+    """The fit is appearance only (share 0 of the ray), the matrix has MediaPipe's share."""
+    lm = landmarks(head_model, np.zeros(5), np.ones(5, dtype=bool), 20.0, face_points(np.zeros(5)))
+    cam = Intrinsics.from_fov(640, 480, 65.0)
+    got = compute_angles(lm, "head", AngleOptions(camera=cam)).values["head_yaw_deg"]
+    pixel = project(mediapipe_intrinsics(640, 480), np.array([[20.0, 0.0, -60.0]]))
+    ray = ray_yaw_deg(cam, pixel[:, 0])[0]
+    matrix = MEDIAPIPE_PERSPECTIVE_SHARE * np.degrees(np.arctan2(20.0, 60.0)) - ray
+    want = correct_face_yaw(face_yaw(np.array([matrix]), np.array([-ray])))
+    np.testing.assert_allclose(got, want[0], atol=0.05)
+
+
+def test_neutral_option_applies_to_the_landmark_fit(
+    head_model: SimpleNamespace, face_points: Callable[..., np.ndarray]
+) -> None:
+    yaw = np.concatenate([np.full(30, 8.0), np.linspace(8.0, 50.0, 30)])
+    lm = landmarks(head_model, yaw, np.ones(60, dtype=bool), face_lm=face_points(yaw))
+    v = compute_angles(lm, "head", AngleOptions(neutral=NeutralSpec("first", 0.5))).values
+    np.testing.assert_allclose(v["head_yaw_deg"][:30], 0.0, atol=0.05)
+    assert v["head_yaw_deg"][-1] == pytest.approx(correct_face_yaw(42.0), abs=0.5)
 
 
 def test_camera_option_removes_the_off_axis_turn(head_model: SimpleNamespace) -> None:
