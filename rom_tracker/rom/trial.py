@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from rom_tracker.rom import movements
-from rom_tracker.rom.bounds import Bound, reach_bound
+from rom_tracker.rom.bounds import RELIABLE_YAW_DEG, Bound, reach_bound
 from rom_tracker.rom.filters import as_series
 from rom_tracker.rom.holds import best_hold, detect_holds
 from rom_tracker.rom.movements import MODES
@@ -133,6 +133,7 @@ def measure_trial(
     *,
     guided: bool = False,
     camera_yaw: npt.ArrayLike | None = None,
+    reach_limit_deg: float = RELIABLE_YAW_DEG,
     **thresholds: Any,
 ) -> TrialResult:
     """Measure one trial from the raw angle column of the movement (``(T,)`` degrees, as in
@@ -146,7 +147,8 @@ def measure_trial(
 
     ``camera_yaw (T,)``: the head's yaw relative to the camera (degrees, NaN: no face), for
     movements read from the face: a value from beyond the reliable range, or a turn that
-    lost the face, is then marked ``at_least`` (:func:`rom_tracker.rom.bounds.reach_bound`).
+    lost the face, is then marked ``at_least`` (:func:`rom_tracker.rom.bounds.reach_bound`;
+    beyond ``reach_limit_deg`` from the camera).
     """
     if mode not in MODES:
         raise ValueError(f"mode: expected one of {', '.join(MODES)}, got {mode!r}")
@@ -185,7 +187,15 @@ def measure_trial(
     bound = Bound(False, "", value)
     if camera_yaw is not None and tt.size:
         _, reach = as_series(tt, camera_yaw)
-        bound = reach_bound(tt, signed, ms.sign * reach, value, window, lost=mode == "active")
+        bound = reach_bound(
+            tt,
+            signed,
+            ms.sign * reach,
+            value,
+            window,
+            lost=mode == "active",
+            limit_deg=reach_limit_deg,
+        )
         value = bound.value_deg
         detail["bound"] = {"at_least": bound.at_least, "reason": bound.reason}
     detail["value_deg"] = _nan_to_none(value)

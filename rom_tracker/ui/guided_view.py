@@ -322,7 +322,7 @@ class GuidedView(QWidget):
                 self.keeper.add(Frame(index=r.index, t_s=r.t_s, rgb=r.rgb))
             notices += self.flow.feed(r.t_s, {**r.angles, SHOULDER_YAW: r.shoulder_yaw_deg})
             if self.tracker is not None:
-                self.tracker.update(r.t_s, r.display_angles)
+                self.tracker.update(r.t_s, self._gauge_angles(r.display_angles))
         self._after(notices)
         if results and self.stack.currentIndex() == RUNNING_PAGE and self.isVisible():
             r = results[-1]
@@ -336,6 +336,18 @@ class GuidedView(QWidget):
         if results and step is not None and step.kind == "setup":
             yaw = results[-1].angles.get(HEAD_YAW, math.nan)
             self.side_setup.set_state(step.side, yaw, self.flow.view.progress)
+
+    def _gauge_angles(self, angles: dict[str, float]) -> dict[str, float]:
+        """What the gauge follows: in a side set-up measure step, the head's change since
+        that side's neutral (what is measured), not the rotation seen from the front."""
+        step, runner = self.flow.view.step, self.flow.runner
+        if step is None or step.setup != "side" or runner is None:
+            return angles
+        neutral = runner.neutrals.get(step.side)
+        if neutral is None:
+            return angles
+        change = angles.get(HEAD_YAW, math.nan) - neutral.head_yaw_deg
+        return {**angles, "neck_rotation_deg": change}
 
     def show_session(self, session_id: int) -> None:
         """Show the results page for a stored session."""
