@@ -49,6 +49,9 @@ MIN_SPREAD_PX = 1e-6
 #: at most 0.19 (AFLW2000-3D and Pointing'04 dev photos, the three face videos; median
 #: 0.06-0.09); a ring of points 1.3, random points about 5.
 MAX_RELATIVE_RESIDUAL = 0.5
+#: Landmarks further than this outside the image (normalised coordinates) are not a face
+#: (MediaPipe's lie within about -0.5..1.5); it also keeps the arithmetic finite.
+MAX_NORMALISED = 10.0
 
 _IDS = np.asarray(FIT_LANDMARKS)
 _X = np.asarray(CANONICAL_XYZ, dtype=np.float64)
@@ -69,11 +72,11 @@ def landmark_rotation(image_xyz: npt.ArrayLike, size: tuple[int, int]) -> Array:
     lm = check_shape("image_xyz", image_xyz, (None, 478, 3))
     width, height = size
     n = lm.shape[0]
-    pts = np.empty((n, len(_IDS), 2))
-    pts[..., 0] = lm[:, _IDS, 0] * float(width)
-    pts[..., 1] = lm[:, _IDS, 1] * -float(height)
+    xy = lm[:, _IDS, :2]
+    with np.errstate(invalid="ignore"):  # NaN compares False: not ok
+        ok = (np.abs(xy) <= MAX_NORMALISED).all(axis=(1, 2))
+    pts = np.where(ok[:, None, None], xy, 0.0) * np.array([float(width), -float(height)])
     out = np.full((n, 3, 3), np.nan)
-    ok = np.isfinite(pts).all(axis=(1, 2))
     p = pts[ok] - pts[ok].mean(axis=1, keepdims=True)
     spread = np.sqrt((p * p).sum(axis=(1, 2)) / max(len(_IDS), 1))
     good = spread > MIN_SPREAD_PX
