@@ -53,7 +53,7 @@ from rom_tracker.ui.flow import (
     summarize,
 )
 from rom_tracker.ui.live_view import LIVE_MOVEMENTS, SCALES, label, panel
-from rom_tracker.ui.ranges import RangeTracker
+from rom_tracker.ui.ranges import RangeTracker, SideRange
 from rom_tracker.ui.side_setup_view import SideSetupView
 from rom_tracker.ui.widgets import RangeGauge, VideoView, fmt_deg
 
@@ -103,6 +103,7 @@ class GuidedView(QWidget):
         self.keeper: VideoKeeper | None = None
         self.kept_path: Path | None = None
         self.tracker: RangeTracker | None = None
+        self._tracker_step = -1  # the step the tracker was started for
         self.stack = QStackedWidget()
         self.stack.addWidget(self._setup_page())
         self.stack.addWidget(self._running_page())
@@ -331,11 +332,20 @@ class GuidedView(QWidget):
                 r.rgb, overlay_for(r.face_xyz, r.pose_xyz, r.pose_visibility, (w, h))
             )
         if self.tracker is not None:
-            self.gauge.set_ranges(self.tracker.sides)
+            self.gauge.set_ranges(self._gauge_sides())
         step = self.flow.view.step
         if results and step is not None and step.kind == "setup":
             yaw = results[-1].angles.get(HEAD_YAW, math.nan)
             self.side_setup.set_state(step.side, yaw, self.flow.view.progress)
+
+    def _gauge_sides(self) -> dict[str, SideRange]:
+        """The sides the gauge shows: all, or only the one a side set-up step measures."""
+        assert self.tracker is not None
+        sides = self.tracker.sides
+        step = self.flow.view.step
+        if step is not None and step.setup == "side" and step.side in sides:
+            return {step.side: sides[step.side]}
+        return sides
 
     def _gauge_angles(self, angles: dict[str, float]) -> dict[str, float]:
         """What the gauge follows: in a side set-up measure step, the head's change since
@@ -420,9 +430,12 @@ class GuidedView(QWidget):
         self.measuring_label.setText(
             f"{'Now' if now else 'Next'}: {title.lower()}, {step.side} ({step.mode})"
         )
-        if self.tracker is None or self.tracker.movement.name != step.movement:
+        # a side set-up measure starts afresh from its own neutral
+        fresh = step.setup == "side" and now and self._tracker_step != v.step_index
+        if self.tracker is None or self.tracker.movement.name != step.movement or fresh:
             self.tracker = RangeTracker(step.movement)
-            self.gauge.set_ranges(self.tracker.sides, SCALES.get(step.movement, 90.0))
+            self._tracker_step = v.step_index
+            self.gauge.set_ranges(self._gauge_sides(), SCALES.get(step.movement, 90.0))
 
     def _fill_results(self, rows: Sequence[SummaryRow]) -> None:
         self.table.setRowCount(len(rows))
