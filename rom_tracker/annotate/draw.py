@@ -40,6 +40,7 @@ class Gauge:
     positive: str = ""
     negative: str = ""
     target_deg: float = math.nan  # the trial's value, marked on the scale
+    target_at_least: bool = False  # that value is only a lower bound: marked ">=" too
 
     def words(self, value: float) -> str:
         if not math.isfinite(value):
@@ -157,3 +158,6 @@ def gauge_bar(img: np.ndarray, gauge: Gauge, value: float, s: float) -> None:
         t = x(gauge.target_deg)
         cv2.line(img, (t, yb - bar_h - round(8 * s)), (t, yb + round(2 * s)),
                  bgr(MODE_COLOURS["active"]), max(2, round(3 * s)), LINE)  # fmt: skip
+        if gauge.target_at_least:  # a bound: the turn went further than this
+            _text(img, ">=", (t - round(9 * s), yb - bar_h - round(12 * s)), 0.45 * s,
+                  colour=MODE_COLOURS["active"], thick=1)  # fmt: skip

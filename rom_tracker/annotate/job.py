@@ -58,6 +58,7 @@ class TrialInfo:
     started_s: float  # the trial's span, in the time of the recording it came from
     ended_s: float
     detail: Mapping[str, Any] = field(default_factory=dict)
+    at_least: bool = False  # value_deg is only a lower bound (rom_tracker.rom.bounds)
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,13 @@ def _reading(
         ms = MOVEMENTS[trial.movement].side(trial.side)
         title = f"{MOVEMENTS[trial.movement].title}, {trial.side} ({trial.mode})"
         lo = -30.0 if MOVEMENTS[trial.movement].needs == "hip" else -45.0
-        gauge = draw.Gauge(title, lo, 120.0 if lo == -30.0 else 90.0, target_deg=trial.value_deg)
+        gauge = draw.Gauge(
+            title,
+            lo,
+            120.0 if lo == -30.0 else 90.0,
+            target_deg=trial.value_deg,
+            target_at_least=trial.at_least,
+        )
         return gauge, ms.sign * col(ms.column)
     column, gauge = GAUGES[what]
     return gauge, col(column)

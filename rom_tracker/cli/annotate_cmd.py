@@ -90,6 +90,7 @@ def load_trial(args: argparse.Namespace) -> TrialInfo | None:
         trial.started_s,
         trial.ended_s,
         trial.detail,
+        trial.at_least,
     )
 
 
