@@ -267,15 +267,17 @@ as a user would, `--setup side` for the side set-up.
 
 The reliable limit (`rom_tracker/rom/bounds.py`, `RELIABLE_YAW_DEG`) trades the two: a
 lower one marks more front turns and measures fewer side ones. The same trials, computed in
-process with the per-frame angles `record` uses, for three limits:
+process with the per-frame angles `record` uses, for three limits (the limit was chosen on
+these same videos, the lowest at which every side set-up turn is measured: these figures are
+in-sample for that one number, and other people's turns will show how it carries):
 
 {sweep}
 
 - The truth is not the nominal turn. The subjects turned to look at marks on the wall and
   the eyes did part of each turn: at a nominal 30 degrees MediaPipe, accurate there on
   AFLW2000-3D, reads about 20; photos at a nominal 90 show about 75-85 degrees of head
-  turn. So a front bound below the nominal 90 is expected, and a side value about 20
-  degrees short of it too.
+  turn. So a front bound below the nominal 90 is expected, and a side value 15-20 degrees
+  short of it too.
 - The side set-up's figure that matters is its value against the span the model reads
   frontally between the same neutral and end photos (each photo read on its own): what the
   neutral, the trunk handling and the filtering add or lose. The model's own under-read of
