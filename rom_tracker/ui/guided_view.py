@@ -2,6 +2,12 @@
 
 A thin screen over :class:`~rom_tracker.ui.flow.MeasureFlow`: buttons call the flow, the
 flow's :class:`~rom_tracker.ui.flow.FlowView` is drawn. Pages: setup, running, results.
+
+Why one module of about 470 lines: the three pages are one screen driven by one render of
+the flow's view, and share its widgets (the gauge, the side set-up view, the table); what
+they show is computed elsewhere, Qt-free (``flow``, ``summary``, ``ranges``) or drawn by
+its own widget (``side_setup_view``, ``widgets``). Splitting the pages would split that
+one render across modules.
 """
 
 from __future__ import annotations
@@ -49,12 +55,11 @@ from rom_tracker.ui.flow import (
     MeasureFlow,
     Notice,
     Plan,
-    SummaryRow,
-    summarize,
 )
 from rom_tracker.ui.live_view import LIVE_MOVEMENTS, SCALES, label, panel
 from rom_tracker.ui.ranges import RangeTracker, SideRange
 from rom_tracker.ui.side_setup_view import SideSetupView
+from rom_tracker.ui.summary import SummaryRow, summarize
 from rom_tracker.ui.widgets import RangeGauge, VideoView, fmt_deg
 
 SETUP_PAGE, RUNNING_PAGE, RESULTS_PAGE = 0, 1, 2

@@ -9,9 +9,10 @@ import pytest
 
 from rom_tracker.rom.bounds import RELIABLE_YAW_DEG
 from rom_tracker.ui import theme
-from rom_tracker.ui.flow import Plan, SummaryRow
+from rom_tracker.ui.flow import Plan
 from rom_tracker.ui.ranges import RangeTracker
 from rom_tracker.ui.side_setup_view import setup_state
+from rom_tracker.ui.summary import SummaryRow
 from rom_tracker.ui.widgets import fmt_deg
 
 
