@@ -20,7 +20,6 @@ that time plus the video's length).
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import math
 import sys
 import time
@@ -55,6 +54,7 @@ from rom_tracker.rom.side_setup import (
     find_neutral,
     neutral_problem,
     side_rotation,
+    with_setup,
 )
 from rom_tracker.rom.streaming import TrunkStabiliser
 from rom_tracker.rom.trial import TrialResult, measure_trial
@@ -310,13 +310,7 @@ class Recording:
         result = measure_trial(
             mv.name, side, mode, tt_arr[after], turn.rotation[after], camera_yaw=yaw_arr[after]
         )
-        detail = {
-            **result.detail,
-            "setup": "side",
-            "neutral": neutral.to_dict(),
-            "trunk": turn.trunk_note(after),
-        }
-        self.save(dataclasses.replace(result, detail=detail))
+        self.save(with_setup(result, neutral, turn, after))
 
     def _neutral(
         self, t: list[float], yaw: list[float], shoulder: list[float], side: str

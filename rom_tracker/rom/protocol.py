@@ -31,6 +31,7 @@ from rom_tracker.rom.side_setup import (
     Neutral,
     in_band,
     side_rotation,
+    with_setup,
 )
 from rom_tracker.rom.trial import TrialResult, measure_trial
 
@@ -279,13 +280,19 @@ class ProtocolRunner:
             spread = np.where(ok, win, -np.inf).max(axis=0) - np.where(ok, win, np.inf).min(axis=0)
             still = bool(np.all(~ok.any(axis=0) | (spread <= tol)))
             if held >= step.neutral_s and still:
-                return [Event(HOLD_PROGRESS, t, self._index, step, progress=1.0), *self._finish(t)]
-            events.append(
-                Event(HOLD_PROGRESS, t, self._index, step, progress=min(1.0, held / step.neutral_s))
-            )
+                return self._holding(t, step, held, done=True)
+            events = self._holding(t, step, held, done=False)
         if timed_out:
             events += self._finish(t, timed_out=True)
         return events
+
+    def _holding(self, t: float, step: Step, held: float, *, done: bool) -> list[Event]:
+        """A still hold (neutral or set-up step) of ``held`` seconds: when ``done``, its
+        completion and the end of the step; else its progress toward ``neutral_s``."""
+        if done:
+            return [Event(HOLD_PROGRESS, t, self._index, step, progress=1.0), *self._finish(t)]
+        progress = min(1.0, held / step.neutral_s)
+        return [Event(HOLD_PROGRESS, t, self._index, step, progress=progress)]
 
     def _check_setup(self, t: float, step: Step) -> list[Event]:
         timed_out = t - self._step_t0 >= step.timeout_s
@@ -299,7 +306,8 @@ class ProtocolRunner:
             recent = (tt >= t - step.neutral_s) & (np.arange(tt.size) >= first)
             spread = float(np.ptp(yaw[recent]))
             held = t - tt[first]
-            if held >= step.neutral_s and spread <= step.neutral_tolerance_deg:
+            done = held >= step.neutral_s and spread <= step.neutral_tolerance_deg
+            if done:
                 shoulder = np.asarray(self._shoulder, dtype=np.float64)[recent]
                 seen = shoulder[np.isfinite(shoulder)]
                 self.neutrals[step.side] = Neutral(
@@ -308,10 +316,8 @@ class ProtocolRunner:
                     float(np.median(yaw[recent])),
                     float(np.median(seen)) if seen.size else math.nan,
                 )
-                return [Event(HOLD_PROGRESS, t, self._index, step, progress=1.0), *self._finish(t)]
-            events.append(
-                Event(HOLD_PROGRESS, t, self._index, step, progress=min(1.0, held / step.neutral_s))
-            )
+                return self._holding(t, step, held, done=True)
+            events = self._holding(t, step, held, done=False)
         if timed_out:
             events += self._finish(t, timed_out=True)
         return events
@@ -339,14 +345,9 @@ class ProtocolRunner:
         if step.setup != "side":
             return result
         neutral = self.neutrals[step.side]
-        turn = side_rotation(self._t, self._reach, self._shoulder, neutral)
-        detail = {
-            **result.detail,
-            "setup": "side",
-            "neutral": neutral.to_dict(),
-            "trunk": turn.trunk_note(),
-        }
-        return dataclasses.replace(result, detail=detail)
+        return with_setup(
+            result, neutral, side_rotation(self._t, self._reach, self._shoulder, neutral)
+        )
 
     def _check_measure(self, t: float, step: Step) -> list[Event]:
         timed_out = t - self._step_t0 >= step.timeout_s

@@ -29,6 +29,7 @@ subject turns to their own left. Measuring the left side: neutral about -45, end
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,7 @@ import numpy.typing as npt
 from rom_tracker.kinematics.geometry import wrap_deg
 from rom_tracker.rom.filters import FloatArray, as_series
 from rom_tracker.rom.holds import detect_holds
+from rom_tracker.rom.trial import TrialResult
 
 SETUPS = ("front", "side")
 #: the key under which a frame's angles carry the shoulder line's raw yaw (degrees), for
@@ -172,3 +174,20 @@ def side_rotation(
     else:
         trunk_change = np.full(tt.shape, np.nan)
     return SideRotation(head_change, trunk_change)
+
+
+def with_setup(
+    result: TrialResult,
+    neutral: Neutral,
+    turn: SideRotation,
+    window: npt.NDArray[np.bool_] | None = None,
+) -> TrialResult:
+    """``result`` with the side set-up in its detail: ``setup``, the ``neutral`` and what the
+    ``trunk`` did over ``window`` of ``turn``'s frames (all by default)."""
+    detail = {
+        **result.detail,
+        "setup": "side",
+        "neutral": neutral.to_dict(),
+        "trunk": turn.trunk_note(window),
+    }
+    return dataclasses.replace(result, detail=detail)
