@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from rom_tracker.rom.filters import FloatArray, as_series, finite_runs
+from rom_tracker.rom.filters import as_series, finite_runs
 
 #: beyond this |yaw| from the camera (degrees) a face reading is a lower bound
 RELIABLE_YAW_DEG = 50.0
@@ -155,8 +155,3 @@ def reach_bound(
                 value = edge
                 reason = LOST
     return Bound(at_least=bool(reason), reason=reason, value_deg=value)
-
-
-def measured_only(values: FloatArray, at_least: npt.NDArray[np.bool_]) -> FloatArray:
-    """``values`` with the bounds set to NaN: what statistics may use."""
-    return np.where(np.asarray(at_least, dtype=bool), np.nan, np.asarray(values, np.float64))

@@ -54,11 +54,11 @@ from typing import Any
 
 from rom_tracker.errors import FileFormatError, InputError, UsageError, decode_text, read_file
 from rom_tracker.rom.movements import MODES, MOVEMENTS
+from rom_tracker.rom.side_setup import SETUPS
 
 log = logging.getLogger(__name__)
 
 KINDS = ("info", "rest", "neutral", "setup", "measure")
-SETUPS = ("front", "side")
 _NAME_RE = re.compile(r"[a-z0-9_]+")
 _SAVE_AS_UTF8 = "save it as UTF-8 text (in a text editor: Save As, encoding UTF-8)"
 
