@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from rom_tracker.pipeline import ModelPaths
     from rom_tracker.store import Store
+    from rom_tracker.ui.main_window import MainWindow
     from rom_tracker.ui.posture_companion import PostureCompanion
 
 log = logging.getLogger(__name__)
@@ -109,18 +110,7 @@ def run_app(args: argparse.Namespace) -> int:
         if size is not None or args.screenshot is not None:
             window.resize(*(size or (1280, 800)))
         if companion is not None:
-            companion.start()
-            if companion.tray.available and args.screenshot is None:
-                app.setQuitOnLastWindowClosed(False)  # minimised to the tray
-            else:
-                log.warning(
-                    "no system tray on this desktop: the posture monitor runs in the window"
-                )
-                window.bring_up("posture")
-                window.statusBar().showMessage(
-                    "No system tray here: the posture monitor runs while this window is open",
-                    0,
-                )
+            start_in_tray(window, companion, window_wanted=args.screenshot is not None)
         else:
             window.show()
             window.retry()  # starts the feed
@@ -132,7 +122,8 @@ def run_app(args: argparse.Namespace) -> int:
         if args.screenshot is not None and quit_after is None:
             quit_after = SCREENSHOT_DEFAULT_S
         if quit_after is not None:
-            QTimer.singleShot(round(1000 * quit_after), partial(_finish, window, args.screenshot))
+            done = partial(_finish, window, args.screenshot)
+            QTimer.singleShot(round(1000 * quit_after), done)
         code = app.exec()
         if companion is not None:
             companion.stop()  # camera released, the minute in progress stored
@@ -157,11 +148,14 @@ def start_companion(
     from rom_tracker.monitor.engine import PostureEngine, Sample, model_estimators
     from rom_tracker.monitor.grabber import CvGrabber
     from rom_tracker.monitor.posture import PostureMonitor
+    from rom_tracker.ui.notifications import desktop_notifier
     from rom_tracker.ui.posture_companion import PostureCompanion
     from rom_tracker.ui.tray import SystemTray, Tray, WindowlessTray
 
     sound = settings.value("sound", "false") == "true"
-    tray: Tray = SystemTray(sound=sound) if SystemTray.supported() else WindowlessTray()
+    tray: Tray = WindowlessTray()
+    if SystemTray.supported():
+        tray = SystemTray(sound=sound, notifier=desktop_notifier(sound=sound))
 
     def engine(
         monitor: PostureMonitor,
@@ -179,14 +173,33 @@ def start_companion(
     return PostureCompanion(store, settings, tray, engine, profile)
 
 
-def _finish(window: object, screenshot: Path | None) -> None:
-    from PySide6.QtWidgets import QMainWindow
+def start_in_tray(
+    window: MainWindow, companion: PostureCompanion, *, window_wanted: bool = False
+) -> None:
+    """Start the monitor minimised to the tray; without a tray (or ``window_wanted``, for a
+    screenshot) it runs in the window, which then quits the app when closed."""
+    from PySide6.QtWidgets import QApplication
 
-    assert isinstance(window, QMainWindow)
+    companion.start()
+    if companion.tray.available and not window_wanted:
+        QApplication.setQuitOnLastWindowClosed(False)  # minimised to the tray
+        return
+    window.bring_up("posture")
+    if not companion.tray.available:
+        log.warning("no system tray on this desktop: the posture monitor runs in the window")
+        window.statusBar().showMessage(
+            "No system tray here: the posture monitor runs while this window is open", 0
+        )
+
+
+def _finish(window: object, screenshot: Path | None) -> None:
+    from rom_tracker.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
     if screenshot is not None:
         screenshot.parent.mkdir(parents=True, exist_ok=True)
         if not window.grab().save(str(screenshot), "PNG"):
             log.error("could not write the screenshot %s", screenshot)
         else:
             log.info("screenshot written to %s", screenshot)
-    window.close()
+    window.quit_app()  # also from the tray (closing the window would keep the app there)

@@ -5,6 +5,7 @@ the measuring logic a :class:`~rom_tracker.ui.flow.MeasureFlow`."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +38,8 @@ from rom_tracker.ui.progress_view import ProgressView
 
 if TYPE_CHECKING:
     from rom_tracker.ui.posture_companion import PostureCompanion
+
+log = logging.getLogger(__name__)
 
 VIEWS = ("live", "guided", "results", "progress", "posture")
 TAB_OF = {"live": 0, "guided": 1, "results": 1, "progress": 2, "posture": 3}
@@ -124,6 +127,7 @@ class MainWindow(QMainWindow):
         self.companion: PostureCompanion | None = None
         self._quitting = False
         self._camera_lent = False  # the monitor's camera lent to the window's feed
+        self._told_tray_gone = False
         geometry = settings.value("geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
@@ -257,6 +261,31 @@ class MainWindow(QMainWindow):
         companion.quit_requested.connect(self.quit_app)
         companion.changed.connect(self._refresh_history)
         companion.updated.connect(self._show_background)
+        companion.tray.gone.connect(self._tray_gone)
+        companion.tray.back.connect(self._tray_back)
+
+    def _tray_gone(self) -> None:
+        """The desktop's tray went away: the monitor goes on in this window (said once),
+        and closing it quits."""
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.setQuitOnLastWindowClosed(True)
+        if not self._told_tray_gone:
+            self._told_tray_gone = True
+            log.warning("the system tray has gone: the posture monitor goes on in the window")
+        self.bring_up("posture")
+        self.statusBar().showMessage(
+            "The system tray has gone: the posture monitor runs while this window is open", 0
+        )
+
+    def _tray_back(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.setQuitOnLastWindowClosed(False)
+        log.info("the system tray is back: the posture monitor's icon is in it again")
+        self.statusBar().showMessage(
+            "The system tray is back: closing this window keeps the posture monitor there", 0
+        )
 
     def _show_background(self) -> None:
         c = self.companion

@@ -2,19 +2,23 @@
 
 :class:`Tray` is the abstraction the rest of the app talks to (``show_status``,
 ``notify``, the menu's actions as signals). :class:`SystemTray` puts it in the desktop's
-system tray (``QSystemTrayIcon``); :class:`WindowlessTray` keeps the same menu and records
-what it would have shown, for desktops without a tray (then the app stays a normal window
-and shows the status in it) and for tests (offscreen and Xvfb have no tray).
+system tray (``QSystemTrayIcon``), sends notifications to the desktop's notification
+daemon when there is one (:mod:`rom_tracker.ui.notifications`; else Qt's tray balloon), and
+says when the tray goes away or comes back (``gone``, ``back``: a tray host that crashed or
+was restarted). :class:`WindowlessTray` keeps the same menu and records what it would have
+shown, for desktops without a tray (then the app stays a normal window and shows the
+status in it) and for tests offscreen.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from rom_tracker.monitor import companion as cp
 from rom_tracker.ui import theme
+from rom_tracker.ui.notifications import DesktopNotifier
 
 ICON_COLOURS = {
     cp.GOOD_KIND: theme.GOOD,
@@ -68,6 +72,8 @@ class Tray(QObject):
     not_now = Signal()
     quit = Signal()
     message_clicked = Signal()
+    gone = Signal()  # the desktop's tray went away (its host quit or crashed)
+    back = Signal()  # ... and came back
 
     available = False
 
@@ -115,22 +121,44 @@ class Tray(QObject):
 
 
 class SystemTray(Tray):
-    """In the desktop's system tray. ``sound``: notifications may make their sound."""
+    """In the desktop's system tray. ``sound``: notifications may make their sound;
+    ``notifier``: the desktop's notification daemon (None: Qt's tray balloon)."""
 
     available = True
+    WATCH_MS = 2000  # how often the tray's presence is checked
 
-    def __init__(self, parent: QObject | None = None, *, sound: bool = False) -> None:
+    def __init__(
+        self,
+        parent: QObject | None = None,
+        *,
+        sound: bool = False,
+        notifier: DesktopNotifier | None = None,
+    ) -> None:
         super().__init__(parent)
         self.sound = sound
+        self.notifier = notifier
         self.tray = QSystemTrayIcon(self.icon, self)
         self.tray.setContextMenu(self.menu)
         self.tray.setToolTip("rom-tracker posture monitor")
         self.tray.messageClicked.connect(self.message_clicked.emit)
         self.tray.activated.connect(self._activated)
+        if notifier is not None:
+            notifier.clicked.connect(lambda _id: self.message_clicked.emit())
+        self.watch = QTimer(self)
+        self.watch.setInterval(self.WATCH_MS)
+        self.watch.timeout.connect(self.check_tray)
 
     @staticmethod
     def supported() -> bool:
         return QSystemTrayIcon.isSystemTrayAvailable()
+
+    def check_tray(self) -> None:
+        """Emit ``gone`` or ``back`` when the tray's presence changed. (Qt puts the icon
+        back by itself when a tray appears again.)"""
+        there = self.supported()
+        if there != self.available:
+            self.available = there
+            (self.back if there else self.gone).emit()
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
@@ -144,7 +172,10 @@ class SystemTray(Tray):
         self.tray.setToolTip(f"rom-tracker: {status.text}")
 
     def notify(self, title: str, text: str) -> None:
-        # NoIcon: desktops play no sound for it; Information may chime (sound turned on)
+        if self.notifier is not None:
+            self.notifier.notify(title, text)
+            return
+        # Qt's balloon (XEmbed trays): NoIcon plays no sound; Information may chime
         icon = (
             QSystemTrayIcon.MessageIcon.Information
             if self.sound
@@ -154,9 +185,14 @@ class SystemTray(Tray):
 
     def show(self) -> None:
         self.tray.show()
+        self.watch.start()
 
     def hide(self) -> None:
+        self.watch.stop()
         self.tray.hide()
+        if self.notifier is not None:
+            self.notifier.close()
+            self.notifier = None
 
 
 class WindowlessTray(Tray):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import ExitStack
+from datetime import UTC, datetime
 
 import numpy as np
 
@@ -12,6 +13,17 @@ from rom_tracker.errors import InputError
 from rom_tracker.monitor.engine import FaceFn, PoseFn
 
 FPS = 30.0
+T0 = datetime(2026, 12, 4, 9, 0, tzinfo=UTC).timestamp()  # the engine's wall clock at t = 0
+
+
+class Clock:
+    """The companion's clock (``now``), moved on by the test."""
+
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
 
 
 class FakeCamera:

@@ -6,26 +6,15 @@ and scripted estimators (no device, no models); the tray is the windowless stand
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
 
 import pytest
-from monitor_fakes import FakeCamera, fake_estimators
+from monitor_fakes import T0, Clock, FakeCamera, fake_estimators
 
 from rom_tracker.monitor import companion as cp
 from rom_tracker.store import Store
 from rom_tracker.store.posture_history import minutes
 
 pytestmark = pytest.mark.gui
-
-T0 = datetime(2026, 12, 4, 9, 0, tzinfo=UTC).timestamp()
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 def make_companion(qtbot, store: Store, settings, camera: FakeCamera, *, tray_available=False):
