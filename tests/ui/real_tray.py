@@ -8,7 +8,7 @@ camera) on that desktop; :meth:`Desktop.screenshot` grabs the X screen (``xwd``)
 
 Run as a script to write the documentation's screenshot of the tray with its menu open::
 
-    .venv/bin/python tests/ui/real_tray.py docs/screenshots/tray_menu.png
+    .venv/bin/python tests/ui/real_tray.py docs/screenshots/tray_real_menu.png
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The posture monitor in the tray: menu actions, pausing and camera release, minutes in
 the store, a camera taken or unplugged, and the window going to the tray. A fake camera
 and scripted estimators (no device, no models); the tray is the windowless stand-in
-(offscreen and Xvfb have no system tray), made to say it is a tray where that matters."""
+(offscreen and a bare Xvfb have no system tray; test_real_tray.py runs a real one), made to say it is a tray where that matters."""
 
 from __future__ import annotations
 
