@@ -114,6 +114,9 @@ class Desktop:
     def kill_tray(self) -> None:
         stop(self.procs.pop("trayer"))
 
+    def stop_receiver(self) -> None:
+        stop(self.procs.pop("receiver"))
+
     def notified(self) -> list[dict[str, Any]]:
         if not self.notifications.exists():
             return []

@@ -217,3 +217,18 @@ def test_gui_posture_puts_its_icon_in_the_tray(
     shares = {c: share_of(drawn, c) for c in (theme.ACCENT, theme.GOOD)}  # calibrating, good
     print(f"the icon on the screen: {shares}")
     assert max(shares.values()) > 0.1
+
+
+def test_without_a_notification_daemon_the_tray_balloon_is_used(
+    desktop: Desktop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rom_tracker.ui.notifications import desktop_notifier
+
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", desktop.env["DBUS_SESSION_BUS_ADDRESS"])
+    notifier = desktop_notifier(sound=False)
+    assert notifier is not None  # the receiver owns org.freedesktop.Notifications
+    notifier.close()
+    desktop.stop_receiver()
+    assert desktop_notifier(sound=False) is None  # nobody there: Qt's balloon instead
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+    assert desktop_notifier(sound=False) is None  # no session bus at all
