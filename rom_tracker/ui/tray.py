@@ -62,6 +62,20 @@ def state_icon(kind: str, size: int = 64) -> QIcon:
     return QIcon(pix)
 
 
+def uses_xembed() -> bool:
+    """Qt's tray is an XEmbed window (not a StatusNotifierItem): X11 and no
+    ``org.kde.StatusNotifierWatcher`` on the session bus (Qt decides once, as here)."""
+    from PySide6.QtDBus import QDBusConnection
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.platformName() != "xcb":
+        return False
+    bus = QDBusConnection.sessionBus()
+    if not bus.isConnected():
+        return True
+    return not bus.interface().isServiceRegistered("org.kde.StatusNotifierWatcher").value()
+
+
 class Tray(QObject):
     """The menu and its signals; subclasses show the status and notifications."""
 
@@ -147,6 +161,7 @@ class SystemTray(Tray):
         self.watch = QTimer(self)
         self.watch.setInterval(self.WATCH_MS)
         self.watch.timeout.connect(self.check_tray)
+        self.xembed = uses_xembed()
 
     @staticmethod
     def supported() -> bool:
@@ -185,7 +200,8 @@ class SystemTray(Tray):
 
     def show(self) -> None:
         self.tray.show()
-        self.watch.start()
+        if self.xembed:  # StatusNotifierItem: the panel's watcher takes the item back itself
+            self.watch.start()
 
     def hide(self) -> None:
         self.watch.stop()

@@ -90,6 +90,7 @@ class Driver(QObject):
         notifier = self.tray.notifier
         return {
             "available": self.tray.available,
+            "xembed": self.tray.xembed,
             "kind": self.tray.status.kind,
             "text": self.tray.status.text,
             "icon": rect(self.tray.tray.geometry()),
