@@ -13,6 +13,7 @@ status in it) and for tests offscreen.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtDBus import QDBusConnection, QDBusServiceWatcher
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
@@ -62,18 +63,26 @@ def state_icon(kind: str, size: int = 64) -> QIcon:
     return QIcon(pix)
 
 
-def uses_xembed() -> bool:
-    """Qt's tray is an XEmbed window (not a StatusNotifierItem): X11 and no
-    ``org.kde.StatusNotifierWatcher`` on the session bus (Qt decides once, as here)."""
-    from PySide6.QtDBus import QDBusConnection
+WATCHER = "org.kde.StatusNotifierWatcher"
+XEMBED, SNI, OTHER = "xembed", "sni", "other"
+
+
+def tray_protocol() -> str:
+    """How Qt puts the icon in the tray, decided as Qt does (once): ``sni`` when the session
+    bus has a StatusNotifierWatcher with a host registered, else ``xembed`` on X11 (the
+    ``_NET_SYSTEM_TRAY_S0`` selection), ``other`` elsewhere (Windows, macOS)."""
+    from PySide6.QtDBus import QDBusConnection, QDBusInterface
     from PySide6.QtGui import QGuiApplication
 
-    if QGuiApplication.platformName() != "xcb":
-        return False
+    platform = QGuiApplication.platformName()
+    if platform not in ("xcb", "wayland"):
+        return OTHER
     bus = QDBusConnection.sessionBus()
-    if not bus.isConnected():
-        return True
-    return not bus.interface().isServiceRegistered("org.kde.StatusNotifierWatcher").value()
+    if bus.isConnected() and bus.interface().isServiceRegistered(WATCHER).value():
+        watcher = QDBusInterface(WATCHER, "/StatusNotifierWatcher", WATCHER, bus)
+        if watcher.property("IsStatusNotifierHostRegistered"):
+            return SNI
+    return XEMBED if platform == "xcb" else OTHER
 
 
 class Tray(QObject):
@@ -161,16 +170,23 @@ class SystemTray(Tray):
         self.watch = QTimer(self)
         self.watch.setInterval(self.WATCH_MS)
         self.watch.timeout.connect(self.check_tray)
-        self.xembed = uses_xembed()
+        self.protocol = tray_protocol()
+        self.watcher: QDBusServiceWatcher | None = None
 
     @staticmethod
     def supported() -> bool:
         return QSystemTrayIcon.isSystemTrayAvailable()
 
     def check_tray(self) -> None:
-        """Emit ``gone`` or ``back`` when the tray's presence changed. (Qt puts the icon
-        back by itself when a tray appears again.)"""
-        there = self.supported()
+        """XEmbed: emit ``gone`` or ``back`` when the tray's presence changed. (Qt docks the
+        icon again by itself when a tray appears.)"""
+        self._tray_changed(self.supported())
+
+    def _watcher_changed(self, _name: str, _old: str, new: str) -> None:
+        """StatusNotifierItem: the watcher left the bus or a new one came."""
+        self._tray_changed(bool(new))
+
+    def _tray_changed(self, there: bool) -> None:
         if there != self.available:
             self.available = there
             (self.back if there else self.gone).emit()
@@ -200,8 +216,18 @@ class SystemTray(Tray):
 
     def show(self) -> None:
         self.tray.show()
-        if self.xembed:  # StatusNotifierItem: the panel's watcher takes the item back itself
+        if self.protocol == XEMBED:
             self.watch.start()
+        elif self.protocol == SNI and self.watcher is None:
+            # the panel's watcher goes (a panel restarting) and comes back; Qt registers
+            # the item with the new one by itself
+            self.watcher = QDBusServiceWatcher(
+                WATCHER,
+                QDBusConnection.sessionBus(),
+                QDBusServiceWatcher.WatchModeFlag.WatchForOwnerChange,
+                self,
+            )
+            self.watcher.serviceOwnerChanged.connect(self._watcher_changed)
 
     def hide(self) -> None:
         self.watch.stop()

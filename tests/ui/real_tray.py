@@ -1,14 +1,18 @@
-"""A real desktop for the tray tests: Xvfb, a real XEmbed system tray (``trayer``), a
-private D-Bus session and a notification receiver (``notify_receiver.py``) on it.
+"""A real desktop for the tray tests: Xvfb, a real system tray, a private D-Bus session
+and a notification receiver (``notify_receiver.py``) on it. The tray is one of the two
+kinds Qt knows on Linux: ``xembed`` (``trayer``: an X11 tray, the ``_NET_SYSTEM_TRAY_S0``
+selection) or ``sni`` (``status-notifier-watcher`` and ``gtk-sni-tray-standalone``: a
+StatusNotifierItem host, as KDE Plasma and GNOME's AppIndicator extension are).
 
 :func:`real_desktop` starts them (each test its own, torn down at its end: no X server or
 bus is left behind, and nothing is read from the caller's DISPLAY or session bus);
 :class:`TrayApp` runs ``tray_driver.py`` (the companion as the app builds it, with a fake
 camera) on that desktop; :meth:`Desktop.screenshot` grabs the X screen (``xwd``).
 
-Run as a script to write the documentation's screenshot of the tray with its menu open::
+Run as a script to write the documentation's screenshots of the tray with its menu open::
 
     .venv/bin/python tests/ui/real_tray.py docs/screenshots/tray_real_menu.png
+    .venv/bin/python tests/ui/real_tray.py --host sni docs/screenshots/tray_real_menu_sni.png
 """
 
 from __future__ import annotations
@@ -40,19 +44,24 @@ PROGRAMS = {
     "xwininfo": "x11-utils",
     "xwd": "x11-apps",
 }
+SNI_PROGRAMS = {
+    "status-notifier-watcher": "haskell-status-notifier-item-utils",
+    "gtk-sni-tray-standalone": "haskell-gtk-sni-tray-utils",
+}
 
 
-def missing_programs() -> str:
+def missing_programs(host: str = "xembed") -> str:
     """'' if all are there, else what to install."""
-    missing = sorted({pkg for prog, pkg in PROGRAMS.items() if shutil.which(prog) is None})
+    programs = PROGRAMS | (SNI_PROGRAMS if host == "sni" else {})
+    missing = sorted({pkg for prog, pkg in programs.items() if shutil.which(prog) is None})
     return f"apt-get install {' '.join(missing)}" if missing else ""
 
 
-def require_programs() -> None:
+def require_programs(host: str = "xembed") -> None:
     """Fail under CI=true when a program is missing, skip elsewhere."""
     import pytest
 
-    fix = missing_programs()
+    fix = missing_programs(host)
     if fix:
         reason = f"the real tray tests need a tray host and X tools: {fix}"
         if os.environ.get("CI") == "true":
@@ -76,6 +85,7 @@ class Desktop:
     display: str
     env: dict[str, str]
     notifications: Path  # the receiver's log (JSON lines)
+    host: str  # the tray: "xembed" or "sni"
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
     def run(self, *cmd: str) -> str:
@@ -87,7 +97,7 @@ class Desktop:
         return done.stdout
 
     def tray_children(self) -> list[str]:
-        """The windows embedded in the tray host's panel (xwininfo's lines for them)."""
+        """The windows embedded in trayer's panel (xwininfo's lines for them)."""
         tree = self.run("xwininfo", "-root", "-tree").splitlines()
         for i, line in enumerate(tree):
             if '"panel": ("panel" "trayer")' in line:
@@ -112,7 +122,17 @@ class Desktop:
         self.run("xdotool", "mousemove", str(x), str(y), "click", str(button))
 
     def kill_tray(self) -> None:
-        stop(self.procs.pop("trayer"))
+        for name in ("trayer", "sni-tray", "sni-watcher"):
+            if name in self.procs:
+                stop(self.procs.pop(name))
+
+    def sni_items(self) -> str:
+        """The StatusNotifierItems the watcher knows (dbus-send's answer)."""
+        return self.run(
+            "dbus-send", "--session", "--print-reply", "--dest=org.kde.StatusNotifierWatcher",
+            "/StatusNotifierWatcher", "org.freedesktop.DBus.Properties.Get",
+            "string:org.kde.StatusNotifierWatcher", "string:RegisteredStatusNotifierItems",
+        )  # fmt: skip
 
     def stop_receiver(self) -> None:
         stop(self.procs.pop("receiver"))
@@ -210,6 +230,35 @@ def start_tray(desktop: Desktop) -> None:
     wait_for(lambda: "trayer" in desktop.run("xwininfo", "-root", "-tree"), 10, "trayer")
 
 
+def start_sni_tray(desktop: Desktop) -> None:
+    """A StatusNotifierWatcher and a standalone StatusNotifierItem host (a bar at the top)."""
+    desktop.procs["sni-watcher"] = start(
+        ["status-notifier-watcher"],
+        desktop.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def host_registered() -> str:
+        """'' until the watcher answers; then its 'boolean true' or 'boolean false'."""
+        try:
+            return desktop.run(
+                "dbus-send", "--session", "--print-reply",
+                "--dest=org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher",
+                "org.freedesktop.DBus.Properties.Get", "string:org.kde.StatusNotifierWatcher",
+                "string:IsStatusNotifierHostRegistered",
+            )  # fmt: skip
+        except RuntimeError:
+            return ""
+
+    wait_for(host_registered, 10, "the StatusNotifierWatcher")
+    cmd = ["gtk-sni-tray-standalone", "--top", "--end", "-s", "32", "-c", "#dcdad5"]
+    desktop.procs["sni-tray"] = start(
+        cmd, desktop.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    wait_for(lambda: "boolean true" in host_registered(), 10, "the StatusNotifierItem host")
+
+
 def start_receiver(desktop: Desktop) -> None:
     cmd = [sys.executable, str(HERE / "notify_receiver.py"), str(desktop.notifications)]
     proc = start(cmd, desktop.env, stdout=subprocess.PIPE)
@@ -220,8 +269,8 @@ def start_receiver(desktop: Desktop) -> None:
 
 
 @contextmanager
-def real_desktop(folder: Path, *, tray: bool = True) -> Iterator[Desktop]:
-    """Xvfb, trayer (``tray``), a D-Bus session and the notification receiver."""
+def real_desktop(folder: Path, *, host: str = "xembed") -> Iterator[Desktop]:
+    """Xvfb, a tray (``host``: ``xembed``, ``sni``), a D-Bus session and the receiver."""
     keep = ("PATH", "HOME", "LANG", "ROM_TRACKER_MODEL_MIRROR", "ROM_TRACKER_CACHE")
     env = {k: os.environ[k] for k in keep if k in os.environ}
     env.update(
@@ -236,13 +285,12 @@ def real_desktop(folder: Path, *, tray: bool = True) -> Iterator[Desktop]:
     try:
         env["DISPLAY"] = start_x(env, procs)
         env["DBUS_SESSION_BUS_ADDRESS"] = start_bus(env, procs)
-        desktop = Desktop(env["DISPLAY"], env, folder / "notifications.jsonl", procs)
-        if tray:
-            start_tray(desktop)
+        desktop = Desktop(env["DISPLAY"], env, folder / "notifications.jsonl", host, procs)
+        (start_sni_tray if host == "sni" else start_tray)(desktop)
         start_receiver(desktop)
         yield desktop
     finally:
-        for name in ("receiver", "trayer", "dbus", "xvfb"):
+        for name in ("receiver", "trayer", "sni-tray", "sni-watcher", "dbus", "xvfb"):
             if name in procs:
                 stop(procs.pop(name))
 
@@ -305,30 +353,77 @@ def centre(r: list[int]) -> tuple[int, int]:
     return x + w // 2, y + h // 2
 
 
+SNI_BAR = "#dcdad5"  # gtk-sni-tray's background (-c)
+SNI_BAR_HEIGHT = 32
+
+
+def icon_rect(desktop: Desktop, status: dict[str, Any]) -> list[int]:
+    """Where the tray icon is on the screen: XEmbed, Qt's docked window; StatusNotifierItem
+    (Qt does not know where the host draws it), what is drawn on the host's bar."""
+    if desktop.host != "sni":
+        return list(status["icon"])
+    bar = desktop.screenshot()[:SNI_BAR_HEIGHT].astype(int)
+    colour = np.array([int(SNI_BAR[i : i + 2], 16) for i in (1, 3, 5)])
+    ys, xs = np.nonzero(np.abs(bar - colour).max(axis=-1) > 40)
+    if xs.size == 0:
+        raise AssertionError("no icon on the StatusNotifierItem host's bar")
+    return [
+        int(xs.min()),
+        int(ys.min()),
+        int(xs.max() - xs.min() + 1),
+        int(ys.max() - ys.min() + 1),
+    ]
+
+
+def sni_menu_open(desktop: Desktop) -> bool:
+    """gtk-sni-tray shows the item's menu (from Qt over com.canonical.dbusmenu) in a
+    window of its own beside its bar."""
+    found = subprocess.run(
+        ["xdotool", "search", "--onlyvisible", "--class", "gtk-sni-tray-standalone"],
+        env=desktop.env, capture_output=True, text=True, timeout=10, check=False,
+    )  # fmt: skip
+    return len(found.stdout.split()) >= 2
+
+
 def open_menu(desktop: Desktop, app: TrayApp) -> dict[str, Any]:
     """Right-click the tray icon: the menu opens (returns the app's status with it open)."""
-    desktop.click(*centre(app.ask()["icon"]), button=3)
+    status = app.ask()
+    desktop.click(*centre(icon_rect(desktop, status)), button=3)
+    if desktop.host == "sni":
+        wait_for(lambda: sni_menu_open(desktop), 5, "the tray menu to open")
+        return status
     return app.wait(lambda s: s["menu_visible"], "the tray menu to open")
 
 
 def choose(desktop: Desktop, app: TrayApp, text: str) -> dict[str, Any]:
-    """Open the tray menu and click the item ``text``."""
+    """Open the tray menu and click the item ``text`` (StatusNotifierItem: the host's menu,
+    chosen with the keyboard)."""
     status = open_menu(desktop, app)
-    desktop.click(*centre(status["actions"][text]))
+    if desktop.host == "sni":
+        downs = ["Down"] * (list(status["actions"]).index(text) + 1)
+        desktop.run("xdotool", "key", "--delay", "30", *downs, "Return")
+        wait_for(lambda: not sni_menu_open(desktop), 5, "the tray menu to close")
+    else:
+        desktop.click(*centre(status["actions"][text]))
+    if text == "Quit":
+        return {}
     return app.wait(lambda s: not s["menu_visible"], "the tray menu to close")
 
 
-def write_docs_screenshot(png: Path) -> None:
+def write_docs_screenshot(png: Path, host: str = "xembed") -> None:
     """The top right of the screen, with the tray's menu open."""
-    with tempfile.TemporaryDirectory() as tmp, real_desktop(Path(tmp)) as desktop:
+    with tempfile.TemporaryDirectory() as tmp, real_desktop(Path(tmp), host=host) as desktop:
         app = TrayApp(desktop, Path(tmp) / "app")
         try:
             app.wait(lambda s: s["kind"] == "good", "the monitor to watch")
-            status = open_menu(desktop, app)
-            x, y, _, h = status["menu"]
+            open_menu(desktop, app)
+            time.sleep(0.3)  # drawn
             shot = desktop.screenshot()
-            left = max(0, x - 40)
-            save_png(shot[0 : y + h + 20, left : SCREEN[0]], png)
+            # the menu: Qt's own (XEmbed), or the host's (StatusNotifierItem)
+            menu = np.abs(shot[SNI_BAR_HEIGHT:].astype(int)).max(axis=-1) > 0
+            ys, xs = np.nonzero(menu)
+            left, bottom = int(xs.min()), int(ys.max()) + SNI_BAR_HEIGHT
+            save_png(shot[0 : bottom + 20, max(0, left - 40) : SCREEN[0]], png)
             desktop.run("xdotool", "key", "Escape")
         finally:
             app.close()
@@ -336,4 +431,10 @@ def write_docs_screenshot(png: Path) -> None:
 
 
 if __name__ == "__main__":
-    write_docs_screenshot(Path(sys.argv[1]))
+    import argparse
+
+    parser = argparse.ArgumentParser(description="the screenshot of a real tray's menu")
+    parser.add_argument("png", type=Path)
+    parser.add_argument("--host", choices=["xembed", "sni"], default="xembed")
+    args = parser.parse_args()
+    write_docs_screenshot(args.png, args.host)

@@ -90,7 +90,7 @@ class Driver(QObject):
         notifier = self.tray.notifier
         return {
             "available": self.tray.available,
-            "xembed": self.tray.xembed,
+            "protocol": self.tray.protocol,
             "kind": self.tray.status.kind,
             "text": self.tray.status.text,
             "icon": rect(self.tray.tray.geometry()),
