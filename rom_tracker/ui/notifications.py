@@ -48,7 +48,6 @@ class DesktopNotifier(QObject):
     """
 
     clicked = Signal(int)
-    sent = Signal(int)  # the daemon's id for a notification, once it replied
 
     def __init__(self, router: object, connection: object, rule: object, *, sound: bool) -> None:
         super().__init__()
@@ -86,7 +85,6 @@ class DesktopNotifier(QObject):
         nid = int(reply.body[0])
         with self._lock:
             self.ids.add(nid)
-        self.sent.emit(nid)
 
     def _listen(self) -> None:  # thread: the daemon's ActionInvoked signals
         while not self._stop.is_set():

@@ -227,7 +227,7 @@ def start_tray(desktop: Desktop) -> None:
     cmd = ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request"]
     cmd += ["--height", "32", "--SetDockType", "true", "--transparent", "false"]
     desktop.procs["trayer"] = start(cmd, desktop.env, stderr=subprocess.DEVNULL)
-    wait_for(lambda: "trayer" in desktop.run("xwininfo", "-root", "-tree"), 10, "trayer")
+    wait_for(lambda: "trayer" in desktop.run("xwininfo", "-root", "-tree"), 30, "trayer")
 
 
 def start_sni_tray(desktop: Desktop) -> None:
@@ -251,21 +251,23 @@ def start_sni_tray(desktop: Desktop) -> None:
         except RuntimeError:
             return ""
 
-    wait_for(host_registered, 10, "the StatusNotifierWatcher")
+    wait_for(host_registered, 30, "the StatusNotifierWatcher")
     cmd = ["gtk-sni-tray-standalone", "--top", "--end", "-s", "32", "-c", "#dcdad5"]
     desktop.procs["sni-tray"] = start(
         cmd, desktop.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    wait_for(lambda: "boolean true" in host_registered(), 10, "the StatusNotifierItem host")
+    wait_for(lambda: "boolean true" in host_registered(), 30, "the StatusNotifierItem host")
 
 
 def start_receiver(desktop: Desktop) -> None:
     cmd = [sys.executable, str(HERE / "notify_receiver.py"), str(desktop.notifications)]
-    proc = start(cmd, desktop.env, stdout=subprocess.PIPE)
+    log = desktop.notifications.with_suffix(".stderr")
+    with log.open("wb") as err:
+        proc = start(cmd, desktop.env, stdout=subprocess.PIPE, stderr=err)
     desktop.procs["receiver"] = proc
     assert proc.stdout is not None
     if proc.stdout.readline().decode().strip() != "ready":
-        raise RuntimeError("the notification receiver did not start")
+        raise RuntimeError(f"the notification receiver did not start: {log.read_text()}")
 
 
 @contextmanager
