@@ -13,8 +13,8 @@ status in it) and for tests offscreen.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
-from PySide6.QtDBus import QDBusConnection, QDBusServiceWatcher
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtDBus import QDBusConnection, QDBusInterface, QDBusServiceWatcher
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from rom_tracker.monitor import companion as cp
@@ -71,9 +71,6 @@ def tray_protocol() -> str:
     """How Qt puts the icon in the tray, decided as Qt does (once): ``sni`` when the session
     bus has a StatusNotifierWatcher with a host registered, else ``xembed`` on X11 (the
     ``_NET_SYSTEM_TRAY_S0`` selection), ``other`` elsewhere (Windows, macOS)."""
-    from PySide6.QtDBus import QDBusConnection, QDBusInterface
-    from PySide6.QtGui import QGuiApplication
-
     platform = QGuiApplication.platformName()
     if platform not in ("xcb", "wayland"):
         return OTHER
