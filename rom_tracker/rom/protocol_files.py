@@ -22,7 +22,9 @@ Schema (times in seconds, angles in degrees)::
 
 Step fields by kind (defaults in brackets):
 
-* every step: ``kind``, ``cue`` (both required).
+* every step: ``kind``, ``cue`` (both required); ``say`` (optional): what the voice says
+  when the step starts, when it should differ from the text on screen (default: the cue).
+  Plain words and punctuation, at most 240 characters, no control characters or markup.
 * ``info`` / ``rest``: ``duration_s`` [3]: the cue is shown this long.
 * ``neutral``: ``timeout_s`` [30], ``neutral_s`` [2]: how long the angles must stay
   within ``neutral_tolerance_deg`` [10] of 0.
@@ -83,6 +85,12 @@ class Step:
     min_amplitude_deg: float = 10.0
     return_fraction: float = 0.5
     setup: str = "front"
+    say: str = ""  # spoken instead of the cue when set
+
+    @property
+    def spoken(self) -> str:
+        """What the voice says when the step starts: ``say`` if given, else the cue."""
+        return self.say or self.cue
 
 
 @dataclass(frozen=True)
@@ -128,6 +136,10 @@ _APPLIES: dict[str, frozenset[str]] = {
     | _ACTIVE,
 }
 _STEP_FIELDS = frozenset(f.name for f in fields(Step))
+_COMMON = frozenset({"kind", "cue", "say"})
+SAY_MAX = 240
+#: what a spoken text may not hold: control characters and markup a speech engine reads
+_UNSPEAKABLE = re.compile(r"[\x00-\x1f\x7f<>{}\[\]\\|]")
 _TOP = ("name", "title", "description", "version", "defaults", "step")
 
 
@@ -175,16 +187,35 @@ class _Checker:
         return value
 
 
+def _say(chk: _Checker, raw: dict[str, Any]) -> str:
+    """The step's spoken text: words a voice can read, short enough to say in a step."""
+    say = " ".join(chk.text(raw, "say").split())
+    bad = _UNSPEAKABLE.search(say)
+    if bad:
+        raise chk.fail(
+            f"field 'say' holds {bad.group()!r}, which a voice cannot read",
+            "write plain words and punctuation",
+        )
+    if not re.search(r"[^\W\d_]", say):
+        raise chk.fail(f"field 'say' has no words to speak ({say!r})", "write the words to say")
+    if len(say) > SAY_MAX:
+        raise chk.fail(
+            f"field 'say' is {len(say)} characters long (at most {SAY_MAX})",
+            "say less: the screen shows the full cue",
+        )
+    return say
+
+
 def _step(chk: _Checker, raw: Any, defaults: dict[str, Any]) -> Step:
     if not isinstance(raw, dict):
         raise chk.fail("is not a table", "write each step as a [[step]] table")
     kind = chk.choice("kind", chk.text(raw, "kind"), KINDS)
     applies = _APPLIES[kind]
     for key in raw:
-        if key in ("kind", "cue"):
+        if key in _COMMON:
             continue
         if key not in _STEP_FIELDS:
-            known = ", ".join(sorted(applies | {"kind", "cue"}))
+            known = ", ".join(sorted(applies | _COMMON))
             raise chk.fail(f"unknown field '{key}'", f"fields of a {kind} step: {known}")
         if key not in applies:
             raise chk.fail(
@@ -192,6 +223,8 @@ def _step(chk: _Checker, raw: Any, defaults: dict[str, Any]) -> Step:
                 f"remove it (it applies to: {', '.join(k for k in KINDS if key in _APPLIES[k])})",
             )
     values: dict[str, Any] = {"kind": kind, "cue": chk.text(raw, "cue")}
+    if "say" in raw:
+        values["say"] = _say(chk, raw)
     if kind == "setup":
         values["side"] = chk.choice("side", chk.text(raw, "side"), ("left", "right"))
     if kind == "measure" and "setup" in raw:

@@ -231,6 +231,22 @@ KNOWN_MOVEMENTS = ", ".join(MOVEMENTS)
         ),
         (VALID.replace("version = 1", "version = 1\nauthor = 'me'"), "unknown field 'author'"),
         (VALID.replace("[defaults]\nhold_s = 3.0", "defaults = 3"), "'defaults' is not a table"),
+        # the spoken text (say): words a voice can read
+        (_step3("cue =", 'say = ""\ncue ='), "neck.toml step 3: field 'say' must be a non-empty"),
+        (_step3("cue =", "say = 3\ncue ="), "neck.toml step 3: field 'say' must be a non-empty"),
+        (
+            _step3("cue =", 'say = "Turn <prosody>left</prosody>"\ncue ='),
+            "neck.toml step 3: field 'say' holds '<', which a voice cannot read - write plain",
+        ),
+        (
+            _step3("cue =", 'say = "Turn\\u0007 left"\ncue ='),
+            "neck.toml step 3: field 'say' holds '\\x07', which a voice cannot read",
+        ),
+        (_step3("cue =", 'say = "3, 2, 1 ..."\ncue ='), "field 'say' has no words to speak"),
+        (
+            _step3("cue =", f'say = "{"turn " * 60}"\ncue ='),
+            "neck.toml step 3: field 'say' is 299 characters long (at most 240) - say less",
+        ),
     ],
 )
 def test_malformed_protocols(tmp_path: Path, text: str, message: str) -> None:
@@ -243,6 +259,14 @@ def test_malformed_protocols(tmp_path: Path, text: str, message: str) -> None:
 
 def test_the_valid_base_text_loads(tmp_path: Path) -> None:
     assert load_protocol(_write(tmp_path, VALID)).name == "neck"
+
+
+def test_say_is_spoken_instead_of_the_cue_and_defaults_to_it(tmp_path: Path) -> None:
+    text = _step3("cue =", 'say = "  Turn   left,  and hold. "\ncue =')
+    steps = load_protocol(_write(tmp_path, text)).steps
+    assert steps[2].say == "Turn left, and hold." and steps[2].spoken == "Turn left, and hold."
+    assert steps[2].cue.startswith("Turn slowly to the left")  # the screen keeps its text
+    assert steps[1].say == "" and steps[1].spoken == "Look at the screen."
 
 
 def test_utf8_with_a_byte_order_mark_loads_and_other_encodings_are_malformed(
