@@ -107,3 +107,18 @@ class Terminal(io.StringIO):
 @pytest.fixture
 def terminal() -> Terminal:
     return Terminal()
+
+
+@pytest.fixture(scope="session")
+def espeak_engine() -> object:
+    """espeak-ng, the speech engine of the spoken cues (Debian: ``apt install espeak-ng``;
+    .ci/run installs it): a failure on CI without it, a skip elsewhere."""
+    from rom_tracker.speech.engine import Espeak
+
+    engine = Espeak.find()
+    if engine is None:
+        reason = "espeak-ng is not installed (apt install espeak-ng)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return engine

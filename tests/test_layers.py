@@ -26,7 +26,7 @@ FLOORS: tuple[tuple[str, ...], ...] = (
     ("__init__", "types", "errors", "display"),
     ("kinematics", "media"),
     ("rom", "files", "pipeline"),
-    ("analyze", "live", "monitor"),
+    ("analyze", "live", "monitor", "speech"),
     ("batch", "store", "evaluation"),
     ("annotate", "report"),
     ("ui",),
@@ -37,7 +37,7 @@ FLOOR = {unit: i for i, units in enumerate(FLOORS) for unit in units}
 
 #: Modules that the pure layers must not pull in.
 HEAVY = ("cv2", "mediapipe", "PySide6", "shiboken6", "pyqtgraph")
-PURE = ("types", "errors", "display", "kinematics", "rom", "files", "store")
+PURE = ("types", "errors", "display", "kinematics", "rom", "files", "store", "speech")
 
 
 def module_name(path: Path) -> str:
