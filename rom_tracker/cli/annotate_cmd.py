@@ -1,5 +1,6 @@
 """``rom-tracker annotate INPUT --out OUT.mp4 [--what head|hip|all] [--blur-faces]
-[--profile NAME --session N --trial M]``: the video with what was measured drawn on it."""
+[--profile NAME --session N --trial M] [--audio CUES.wav]``: the video with what was
+measured drawn on it (and, with --audio, a sound track: ``annotate/audio_mux.py``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import logging
 from pathlib import Path
 
 from rom_tracker.annotate import AnnotateResult, AnnotateSettings, TrialInfo, annotate_video
+from rom_tracker.annotate.audio_mux import check_audio, mux_audio
 from rom_tracker.cli.analyze_cmd import add_model_options, resolve_models
 from rom_tracker.display.progress import Progress
 from rom_tracker.errors import UsageError
@@ -40,6 +42,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--profile", metavar="NAME", help="with --session and --trial")
     p.add_argument("--session", type=int, metavar="N", help="the trial's session id")
     p.add_argument("--trial", type=int, metavar="M", help="the trial's id (sessions show N)")
+    p.add_argument(
+        "--audio",
+        type=Path,
+        metavar="CUES.wav",
+        help="a sound track for OUT.mp4, from its start, e.g. the spoken cues of "
+        "`record --speak --speech-out CUES.wav` (encoded as AAC)",
+    )
     add_model_options(p)
     add_db_argument(p)
     p.set_defaults(func=run)
@@ -54,6 +63,8 @@ def _check(args: argparse.Namespace) -> None:
     given = [args.profile is not None, args.session is not None, args.trial is not None]
     if any(given) and not all(given):
         raise UsageError("--profile, --session and --trial go together", "give all three, or none")
+    if args.audio is not None:
+        check_audio(args.audio)  # before the long annotation
 
 
 def load_trial(args: argparse.Namespace) -> TrialInfo | None:
@@ -113,6 +124,9 @@ def run(args: argparse.Namespace) -> int:
     ) as bar:
         result = annotate_video(source, args.out, models, settings, trial=trial, on_step=bar.update)
     print_result(result)
+    if args.audio is not None:
+        said = mux_audio(args.out, args.audio)
+        print(f"Sound: {args.audio} ({said:.1f} s) added to {args.out}", flush=True)
     return 0
 
 

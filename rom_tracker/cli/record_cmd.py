@@ -4,6 +4,7 @@
                        --mode effortless|active --source PATH|INDEX|URL [--setup front|side]
     rom-tracker record --profile NAME --protocol NAME --mode guided --source ...
                        [--started-at 2026-03-02T09:30:00Z]
+                       [--speak [--speech-out cues.wav] [--voice V --rate WPM --volume 0-1]]
 
 Frames are measured as they come. In guided mode the protocol runner leads the steps and
 each trial is committed to the store the moment its step ends, so an interruption (Ctrl-C,
@@ -14,7 +15,10 @@ be 20-60 deg turned away from the camera, and the rotation is measured from it
 (``rom_tracker.rom.side_setup``). A value beyond what the camera reads reliably is stored
 and printed as a bound, ``>= 57.0 deg`` (``rom_tracker.rom.bounds``).
 ``--started-at`` dates the session when it is made from an older video (its end is then
-that time plus the video's length).
+that time plus the video's length). ``--speak`` says the guided cues aloud
+(``rom_tracker.speech``: espeak-ng, played by paplay, pw-play or aplay) and
+``--speech-out`` keeps what was said as one WAV on the recording's time (for a video, the
+video's time), to check it or to mux it into an annotated video (``annotate --audio``).
 """
 
 from __future__ import annotations
@@ -33,6 +37,12 @@ import numpy as np
 
 from rom_tracker.annotate.video_out import VideoKeeper
 from rom_tracker.cli.analyze_cmd import add_model_options, resolve_models
+from rom_tracker.cli.speech_options import (
+    add_speech_options,
+    check_speech_options,
+    close_guide,
+    open_guide,
+)
 from rom_tracker.errors import InputError, UsageError
 from rom_tracker.kinematics.table import angle_table, shoulder_line_yaw
 from rom_tracker.media.capture import Source, open_source
@@ -121,6 +131,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="when the recording was made, for a session from an older video, e.g. "
         "2026-03-02T09:30:00Z or 2026-03-02T10:30:00+01:00 (default: now)",
     )
+    add_speech_options(p)
     add_model_options(p)
     add_db_argument(p)
     p.set_defaults(func=run)
@@ -158,6 +169,7 @@ def _check_args(args: argparse.Namespace) -> None:
             "--mode guided needs a protocol",
             f"use --protocol NAME (one of: {', '.join(p.name for p in list_protocols())})",
         )
+    check_speech_options(args)
     if args.setup == "side" and (args.movement != "neck_rotation" or args.side == "both"):
         raise UsageError(
             "--setup side measures one side of neck_rotation at a time",
@@ -255,9 +267,14 @@ class Recording:
             f"{protocol.title}: {len(protocol.steps)} steps. "
             "Ctrl-C stops; completed trials are kept."
         )
+        guide = open_guide(self.args)
         try:
             for t, angles in self.frames():
-                for event in runner.update(t, angles):
+                events = runner.update(t, angles)
+                if guide is not None:
+                    guide.feed(events)
+                    guide.tick(t)
+                for event in events:
                     if event.kind == STEP_STARTED and event.cue:
                         print(f"[{t:6.1f}s] step {event.step_index + 1}: {event.cue}", flush=True)
                     elif event.kind == STEP_DONE and event.result is not None:
@@ -266,6 +283,9 @@ class Recording:
                     break
         except KeyboardInterrupt:
             print("Stopped; completed trials are kept.", file=sys.stderr)
+        finally:
+            if guide is not None:
+                close_guide(guide, self.args, self.last_t_s)
         if not runner.done:
             print(
                 f"The source ended at step {runner.index + 1} of {len(protocol.steps)}; "
@@ -386,6 +406,7 @@ def run(args: argparse.Namespace) -> int:
                 "min_confidence": args.min_confidence,
                 "realtime": args.realtime,
                 "kept_video": None if args.keep_video is None else str(args.keep_video),
+                "speak": args.speak,
             },
             started_at=args.started_at,
         )
