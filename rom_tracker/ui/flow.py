@@ -161,6 +161,9 @@ class MeasureFlow:
         self.settings = dict(settings or {})
         self.protocol_dir = protocol_dir
         self.on_change = on_change
+        #: called with every batch of the runner's events, before they are handled (the
+        #: spoken cues follow them: ``ui.sound.SpokenRun``)
+        self.on_events: Callable[[Sequence[proto.Event]], None] | None = None
         #: when the next session started (ISO-8601 with zone); None: now
         self.started_at: str | None = None
         self.view = FlowView()
@@ -176,6 +179,11 @@ class MeasureFlow:
         self._progress_t = -math.inf
         self._neutral: list[list[float]] = []
         self._calibration: dict[str, float] | None = None
+
+    @property
+    def clock(self) -> float:
+        """The flow's own time of the last frame (the events' ``t_s``)."""
+        return self._last_t
 
     # ------------------------------------------------------------------ commands
 
@@ -264,6 +272,8 @@ class MeasureFlow:
             self.on_change(self.view)
 
     def _handle(self, events: Sequence[proto.Event], t: float) -> list[Notice]:
+        if self.on_events is not None and events:
+            self.on_events(events)
         notices: list[Notice] = []
         v = self.view
         for ev in events:

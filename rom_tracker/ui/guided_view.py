@@ -21,7 +21,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -45,6 +44,7 @@ from rom_tracker.media.capture import Frame
 from rom_tracker.rom.movements import MODES, MOVEMENTS
 from rom_tracker.rom.protocol import list_protocols
 from rom_tracker.rom.side_setup import HEAD_YAW, SHOULDER_YAW
+from rom_tracker.speech.cues import direction
 from rom_tracker.store import data_dir
 from rom_tracker.ui import theme
 from rom_tracker.ui.flow import (
@@ -59,6 +59,7 @@ from rom_tracker.ui.flow import (
 from rom_tracker.ui.live_view import LIVE_MOVEMENTS, SCALES, label, panel
 from rom_tracker.ui.ranges import RangeTracker, SideRange
 from rom_tracker.ui.side_setup_view import SideSetupView
+from rom_tracker.ui.sound import SoundSettings, SpokenRun, beep_for
 from rom_tracker.ui.summary import SummaryRow, summarize
 from rom_tracker.ui.widgets import RangeGauge, VideoView, fmt_deg
 
@@ -98,7 +99,9 @@ class GuidedView(QWidget):
         super().__init__(parent)
         self.flow = flow
         self.profile = profile
-        self.sound = QCheckBox("Sound cues")
+        self.sound = SoundSettings()
+        self.spoken = SpokenRun(self.sound)
+        flow.on_events = self.spoken.feed
         self.keep_video = QCheckBox("Keep the video of this session (to annotate it later)")
         self.keep_video.setToolTip(
             "Off by default: no camera frame is stored. When on, the frames measured are "
@@ -170,7 +173,7 @@ class GuidedView(QWidget):
             1,
             2,
         )
-        grid.addWidget(self.sound, 6, 1)
+        grid.addWidget(self.sound, 6, 1, 1, 2)
         grid.addWidget(self.keep_video, 7, 1, 1, 2)
         grid.addWidget(self.start_button, 8, 1)
         grid.addWidget(self.setup_message, 9, 0, 1, 3)
@@ -191,6 +194,8 @@ class GuidedView(QWidget):
         self.cue = label("", "cue", wrap=True)
         self.cue.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.cue.setMinimumHeight(110)
+        self.direction = label("", "direction")  # which way to look: also when not looking
+        self.direction.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.countdown = label("", "countdown")
         self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.progress = QProgressBar()
@@ -215,6 +220,7 @@ class GuidedView(QWidget):
         cue_box = panel()
         cl = QVBoxLayout(cue_box)
         cl.addWidget(self.cue)
+        cl.addWidget(self.direction)
         cl.addWidget(self.countdown)
         cl.addWidget(self.progress)
         side = panel()
@@ -314,11 +320,12 @@ class GuidedView(QWidget):
             self.keeper = VideoKeeper(self.kept_path, math.nan)  # fps: 30, a camera's rate
             # stored with the session, as `record --keep-video` does, for `annotate`
             self.flow.settings["kept_video"] = str(self.kept_path)
-        self._after(self.flow.start(plan))
+        notices = self.flow.start(plan)
+        self.spoken.begin(self.flow.runner.protocol if self.flow.runner else None)
+        self._after(notices)
 
     def _after(self, notices: Sequence[Notice]) -> None:
-        if self.sound.isChecked() and any(n.kind in ("step", "hold_done") for n in notices):
-            QApplication.beep()
+        beep_for(self.sound.mode(), [n.kind for n in notices])
 
     def add_results(self, results: Sequence[LiveResult]) -> None:
         """Feed the flow (raw angles, every frame) and draw the newest frame."""
@@ -327,6 +334,7 @@ class GuidedView(QWidget):
             if self.keeper is not None and self.flow.view.phase == RUNNING:
                 self.keeper.add(Frame(index=r.index, t_s=r.t_s, rgb=r.rgb))
             notices += self.flow.feed(r.t_s, {**r.angles, SHOULDER_YAW: r.shoulder_yaw_deg})
+            self.spoken.tick(self.flow.clock)
             if self.tracker is not None:
                 self.tracker.update(r.t_s, self._gauge_angles(r.display_angles))
         self._after(notices)
@@ -391,12 +399,15 @@ class GuidedView(QWidget):
     def render(self, v: FlowView) -> None:
         if v.phase != RUNNING and self.keeper is not None:
             v.message = v.message + self._close_video()
+        if v.phase != RUNNING:
+            self.spoken.end(stop=v.phase != RESULTS)  # the last words may finish
         if v.phase == RUNNING:
             self.stack.setCurrentIndex(RUNNING_PAGE)
             self.title.setText(v.title)
             self.step_label.setText(f"step {v.step_index + 1} of {v.n_steps}")
             self.saved_label.setText(f"{v.saved_trials} saved")
             self.cue.setText(v.cue)
+            self.direction.setText(direction(v.step))
             self._show_measured(v)
             self.countdown.setText(
                 f"{math.ceil(v.countdown_s)}" if math.isfinite(v.countdown_s) else ""

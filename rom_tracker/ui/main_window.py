@@ -114,7 +114,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.statusBar().showMessage("Starting…")
 
-        self.guided.sound.setChecked(settings.value("sound", "false") == "true")
+        self.guided.sound.load(settings)
         self.guided.show_progress.connect(lambda: self.set_view("progress"))
         self.posture.micro_pause.connect(self._micro_pause)
         self.live.movement_changed.connect(lambda m: settings.setValue("live/movement", m))
@@ -350,7 +350,8 @@ class MainWindow(QMainWindow):
         if self.flow.view.phase == RUNNING:
             self.flow.cancel()  # completed trials are already stored
         self.settings.setValue("geometry", self.saveGeometry())
-        self.settings.setValue("sound", "true" if self.guided.sound.isChecked() else "false")
+        self.guided.sound.save(self.settings)
+        self.guided.spoken.close()
         self.settings.sync()
         super().closeEvent(event)
 

@@ -28,6 +28,7 @@ CURRENT = "#eceff1"
 BIG_PT = 30  # current angles
 CUE_PT = 26  # guided cues
 COUNTDOWN_PT = 48
+DIRECTION_PT = 18  # which way to look, under the cue
 
 STYLE = f"""
 QWidget {{ background: {BACKGROUND}; color: {TEXT}; font-size: 11pt; }}
@@ -47,6 +48,7 @@ QLabel#big {{ font-size: {BIG_PT}pt; font-weight: 700; }}
 QLabel#big[dim="true"] {{ color: {MUTED}; }}
 QLabel#note {{ color: {MUTED}; font-size: 9pt; }}
 QLabel#countdown {{ font-size: {COUNTDOWN_PT}pt; font-weight: 700; color: {ACCENT}; }}
+QLabel#direction {{ font-size: {DIRECTION_PT}pt; font-weight: 700; color: {ACCENT}; }}
 QPushButton {{ background: {PANEL_BORDER}; border: 1px solid #4a525c; border-radius: 5px;
   padding: 6px 14px; }}
 QPushButton:hover {{ background: #46505b; }}

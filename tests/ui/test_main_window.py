@@ -16,6 +16,7 @@ from ui_streams import FPS, Actor, face_output, fake_result, pose_output
 
 from rom_tracker.kinematics.face_model import correct_face_yaw
 from rom_tracker.media.capture import Frame
+from rom_tracker.speech.engine import VoiceSettings
 from rom_tracker.store import Store
 
 pytestmark = pytest.mark.gui
@@ -245,7 +246,10 @@ def test_settings_are_remembered(qtbot, store: Store, settings) -> None:
     window = make_window(qtbot, store, settings, factory=lambda spec, cb: None)
     window.profiles.setCurrentIndex(window.profiles.findData("sam"))
     window.live.set_movement("hip_flexion")
-    window.guided.sound.setChecked(True)
+    window.guided.sound.set_mode("voice")
+    window.guided.sound.rate.setValue(140)
+    window.guided.sound.volume.setValue(55)
+    window.guided.sound.voice.setCurrentText("en-us")
     window.close()
     settings.sync()
     from rom_tracker.ui.bridge import LiveBridge
@@ -255,7 +259,18 @@ def test_settings_are_remembered(qtbot, store: Store, settings) -> None:
     qtbot.addWidget(again)
     assert again.profile() == "sam"
     assert again.live.movement.name == "hip_flexion"
-    assert again.guided.sound.isChecked()
+    sound = again.guided.sound
+    assert sound.mode() == "voice" and sound.voice_settings() == VoiceSettings("en-us", 140, 0.55)
+    assert settings.value("sound") == "true"  # the tray's notifications may chime
+
+
+def test_the_former_sound_box_reads_as_tones(qtbot, store: Store, settings) -> None:
+    settings.setValue("sound", "true")  # "Sound cues" ticked, before the voice existed
+    window = make_window(qtbot, store, settings, factory=lambda spec, cb: None)
+    assert window.guided.sound.mode() == "tones"
+    window.guided.sound.set_mode("off")
+    window.close()
+    assert settings.value("sound") == "false" and settings.value("cues/sound") == "off"
 
 
 def test_new_profile_and_results_view_of_a_stored_session(qtbot, store: Store, settings) -> None:
