@@ -105,3 +105,31 @@ def test_a_tone_is_a_short_faded_beep() -> None:
     assert np.abs(clip.pcm).max() == pytest.approx(0.5, abs=0.01)
     spectrum = np.abs(np.fft.rfft(clip.pcm))
     assert np.fft.rfftfreq(clip.pcm.size, 1 / 22050)[spectrum.argmax()] == pytest.approx(880, abs=6)
+
+
+def test_the_shipped_protocols_spoken_texts_fit_their_steps(espeak: Espeak) -> None:
+    """An info or rest step's words end before the step does, and every step's words are
+    at most 4.5 s at the default rate (a neutral step can end 2 s after it starts: a longer
+    text would be cut by the next step's)."""
+    from rom_tracker.rom.protocol import list_protocols
+
+    for protocol in list_protocols():
+        for i, step in enumerate(protocol.steps, start=1):
+            said = espeak.synthesize(step.spoken, VoiceSettings()).duration_s
+            where = f"{protocol.name} step {i} ({said:.2f} s): {step.spoken!r}"
+            assert said <= 4.5, where
+            if step.kind in ("info", "rest"):
+                assert said < step.duration_s, where
+
+
+def test_a_cue_is_tight_no_lead_in_and_no_long_pause(espeak: Espeak) -> None:
+    clip = espeak.synthesize("Well done. Come back to centre, and carry on.", VoiceSettings())
+    n = round(0.01 * clip.rate)
+    rms = np.sqrt((clip.pcm[: clip.pcm.size // n * n].reshape(-1, n) ** 2).mean(axis=1))
+    quiet = rms < 0.003
+    assert not quiet[0] and not quiet[-1]
+    runs, longest = 0, 0
+    for q in quiet:
+        runs = runs + 1 if q else 0
+        longest = max(longest, runs)
+    assert 0.05 <= longest * n / clip.rate <= 0.15  # the full stop's pause, shortened
