@@ -3,7 +3,7 @@
 A thin screen over :class:`~rom_tracker.ui.flow.MeasureFlow`: buttons call the flow, the
 flow's :class:`~rom_tracker.ui.flow.FlowView` is drawn. Pages: setup, running, results.
 
-Why one module of about 470 lines: the three pages are one screen driven by one render of
+Why one module of about 490 lines: the three pages are one screen driven by one render of
 the flow's view, and share its widgets (the gauge, the side set-up view, the table); what
 they show is computed elsewhere, Qt-free (``flow``, ``summary``, ``ranges``) or drawn by
 its own widget (``side_setup_view``, ``widgets``). Splitting the pages would split that
