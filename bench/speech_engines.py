@@ -14,6 +14,9 @@ Candidates:
 * **Qt's QTextToSpeech** (``PySide6-Addons``): the wheel's size and which engines it
   carries on Linux (``--wheels``), read from the wheel; its Linux engine is
   speech-dispatcher, a daemon that itself runs espeak-ng.
+* The whole path of the chosen engine with this project's player
+  (``rom_tracker.speech.player``): synthesis, the clip written, ``aplay`` on ALSA's null
+  device started and done (no sound server or hardware buffer counted).
 * **Pre-synthesised clips** for the shipped protocols: the bytes of every text and prompt
   of the shipped protocols as 16-bit WAV (made here with espeak-ng), and the time to read
   one from disk.
@@ -98,6 +101,23 @@ def espeak_latency(engine: Espeak, text: str) -> tuple[float, float]:
             first = time.perf_counter() - t0
     proc.wait()
     return first if first is not None else float("nan"), time.perf_counter() - t0
+
+
+def chain_latency(engine: Espeak, text: str) -> float:
+    """Seconds from a cue to its samples handed to ALSA: synthesis, the clip written, and
+    ``aplay -D null`` (ALSA's null device: no sound server or hardware buffer counted)
+    started and done: the whole path this project's player takes, short of the speaker."""
+    from rom_tracker.speech.player import Player
+
+    player = Player(["aplay", "-q", "-D", "null"])
+    try:
+        t0 = time.perf_counter()
+        player.play(engine.synthesize(text, VoiceSettings()))
+        assert player._proc is not None
+        player._proc.wait()
+        return time.perf_counter() - t0
+    finally:
+        player.close()
 
 
 def wheel_size(folder: Path | None, prefix: str) -> tuple[str, str, list[str]]:
@@ -201,6 +221,17 @@ def main() -> None:
             "",
             "ours (made with espeak-ng)",
         )
+    )
+    chain = {t: [chain_latency(engine, t) for _ in range(args.runs)] for t in TEXTS}
+    rows.insert(
+        1,
+        (
+            "  + the player (aplay -D null)",
+            "alsa-utils",
+            " / ".join(median_ms(chain[t]) for t in TEXTS) + " (samples handed to ALSA)",
+            "",
+            "GPL-2.0+ (aplay), its own process",
+        ),
     )
     print(f"\nlatency columns: ms, median of {args.runs}, texts: " + " / ".join(map(repr, TEXTS)))
     header = ("engine", "install size", "cue -> first sample (ms)", "whole clip (ms)", "licence")

@@ -6,6 +6,7 @@ it): a failure on CI, a skip elsewhere.
 
 from __future__ import annotations
 
+import os
 import struct
 
 import numpy as np
@@ -133,3 +134,20 @@ def test_a_cue_is_tight_no_lead_in_and_no_long_pause(espeak: Espeak) -> None:
         runs = runs + 1 if q else 0
         longest = max(longest, runs)
     assert 0.05 <= longest * n / clip.rate <= 0.15  # the full stop's pause, shortened
+
+
+def test_the_player_hands_a_clip_to_aplay(tmp_path: object) -> None:
+    """The real player program on ALSA's null device (no sound card needed)."""
+    import shutil
+
+    from rom_tracker.speech.player import Player
+
+    if shutil.which("aplay") is None:
+        reason = "aplay is not installed (apt install alsa-utils)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    player = Player(["aplay", "-q", "-D", "null"])
+    player.play(tone(duration_s=0.5))
+    assert player._proc is not None and player._proc.wait(timeout=10) == 0
+    player.close()
