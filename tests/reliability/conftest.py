@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rel_support import CliResult, run_cli
 
 from rom_tracker.cli import main
-
-Cli = Callable[..., CliResult]
+from tests.support.reliability import Cli, CliResult, run_cli
 
 
 @pytest.fixture

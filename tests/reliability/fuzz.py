@@ -42,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--only", default="", metavar="TEXT", help="tests whose name holds TEXT")
     args = parser.parse_args(argv)
-    os.environ["ROM_TRACKER_FUZZ_EXAMPLES"] = str(args.examples)  # read by fuzzing.FUZZ
+    os.environ["ROM_TRACKER_FUZZ_EXAMPLES"] = str(
+        args.examples
+    )  # read by tests.support.fuzzing.FUZZ
     sys.path.insert(0, str(HERE))
     warnings.simplefilter("error")
     import pytest  # after the path: importorskip in the tests raises pytest's Skipped

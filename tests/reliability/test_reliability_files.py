@@ -13,12 +13,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Cli
-from rel_support import assert_error, files_under, gradient, make_trial, write_image
 
 from rom_tracker.cli import build_parser
 from rom_tracker.store import Store
 from rom_tracker.store.exchange import export_document
+from tests.support.reliability import (
+    Cli,
+    assert_error,
+    files_under,
+    gradient,
+    make_trial,
+    write_image,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAD_TURN = ROOT / "samples" / "head_turn.mp4"

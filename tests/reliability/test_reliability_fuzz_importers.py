@@ -4,7 +4,7 @@ another exception, and a refused import changes nothing.
 
 Files: the store's JSON import (structural and byte-level mutations, imported into a fresh
 database), protocol TOML (line-level mutations parsed, byte-level mutations loaded from a
-file), calibration TOML, and OpenSim ``.mot`` files. Mutations are in fuzzing.py.
+file), calibration TOML, and OpenSim ``.mot`` files. Mutations are in tests/support/fuzzing.py.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 import pytest
-from fuzzing import FUZZ, TOML_VALUES, mutated_bytes, mutated_json, mutated_lines
 from hypothesis import given
 
 from rom_tracker.errors import RomTrackerError
@@ -27,6 +26,7 @@ from rom_tracker.rom.protocol import load_protocol, parse_protocol
 from rom_tracker.rom.trial import TrialResult
 from rom_tracker.store import Store
 from rom_tracker.store.exchange import export_document, import_sessions
+from tests.support.fuzzing import FUZZ, TOML_VALUES, mutated_bytes, mutated_json, mutated_lines
 
 PROTOCOL = (
     Path(__file__).resolve().parents[2] / "rom_tracker" / "protocols" / "neck_micro_pause.toml"

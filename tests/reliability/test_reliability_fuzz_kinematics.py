@@ -3,7 +3,7 @@ give each column finite values within its documented range, or NaN.
 
 Inputs mix plausible poses with NaN, +-inf, float32 extremes, subnormals, all points at
 one place (zero-length segments), collinear and planar point sets, and singular, scaled or
-NaN face matrices (see fuzzing.py). ``filterwarnings = error`` turns any numpy warning
+NaN face matrices (see tests/support/fuzzing.py). ``filterwarnings = error`` turns any numpy warning
 (overflow, invalid value, division by zero) into a failure. The ranges come from the
 conventions table (docs/conventions.md), so a new column is checked as soon as it is
 documented.
@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from fuzzing import FUZZ, landmarks, matrices, point_sets
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -23,6 +22,7 @@ from rom_tracker.kinematics.conventions import CONVENTIONS
 from rom_tracker.kinematics.head import head_angles
 from rom_tracker.kinematics.table import angle_table
 from rom_tracker.types import N_POSE_LANDMARKS, Landmarks
+from tests.support.fuzzing import FUZZ, landmarks, matrices, point_sets
 
 _RANGE = re.compile(r"^([\[(])\s*(-?[\d.]+)\s*,\s*(-?[\d.]+)\s*([\])])$")
 

@@ -20,8 +20,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from conftest import Cli
-from rel_support import (
+
+from rom_tracker.cli import analyze_cmd, main
+from rom_tracker.display.progress import Progress
+from rom_tracker.errors import InputError
+from rom_tracker.media import capture
+from rom_tracker.media.capture import MAX_IMAGE_SIDE, ImageSource, VideoSource, open_source
+from tests.support.reliability import (
+    Cli,
     assert_error,
     files_under,
     gradient,
@@ -30,12 +36,6 @@ from rel_support import (
     write_image,
     write_video,
 )
-
-from rom_tracker.cli import analyze_cmd, main
-from rom_tracker.display.progress import Progress
-from rom_tracker.errors import InputError
-from rom_tracker.media import capture
-from rom_tracker.media.capture import MAX_IMAGE_SIDE, ImageSource, VideoSource, open_source
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAD_TURN = ROOT / "samples" / "head_turn.mp4"  # index (moov) at the end of the file

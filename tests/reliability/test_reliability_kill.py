@@ -26,9 +26,9 @@ import time
 from pathlib import Path
 
 import pytest
-from rel_support import LOG_ENV, NETGUARD
 
 from rom_tracker.store import Store
+from tests.support.reliability import LOG_ENV, NETGUARD
 
 pytestmark = [
     pytest.mark.real,

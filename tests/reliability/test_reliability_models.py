@@ -14,10 +14,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Cli
-from rel_support import assert_error, files_under, gradient, write_image
 
 from rom_tracker.media.models import MODELS
+from tests.support.reliability import Cli, assert_error, files_under, gradient, write_image
 
 FACE = MODELS["face_landmarker"]
 OFFICIAL_ONLY = ("resolve storage.googleapis.com:443",)  # what the guard blocks and logs

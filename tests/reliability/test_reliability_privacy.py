@@ -26,15 +26,21 @@ from typing import Any
 
 import numpy as np
 import pytest
-from conftest import Cli
-from netguard import is_loopback
-from rel_support import files_under, make_trial, store_with_trials, video_frames, write_video
 
 from rom_tracker.cli import main
 from rom_tracker.errors import UsageError
 from rom_tracker.media.models import MODELS
 from rom_tracker.store import Store
 from rom_tracker.store.exchange import export_document, export_sessions
+from tests.support.netguard import is_loopback
+from tests.support.reliability import (
+    Cli,
+    files_under,
+    make_trial,
+    store_with_trials,
+    video_frames,
+    write_video,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "rom_tracker"

@@ -16,8 +16,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import Cli
-from rel_support import (
+
+from rom_tracker.errors import StorageError
+from rom_tracker.files import outputs
+from rom_tracker.files.outputs import OutputSet, atomic_write_bytes
+from rom_tracker.store import Store
+from tests.support.reliability import (
+    Cli,
     assert_error,
     files_under,
     make_trial,
@@ -26,11 +31,6 @@ from rel_support import (
     video_frames,
     write_image,
 )
-
-from rom_tracker.errors import StorageError
-from rom_tracker.files import outputs
-from rom_tracker.files.outputs import OutputSet, atomic_write_bytes
-from rom_tracker.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAD_TURN = ROOT / "samples" / "head_turn.mp4"

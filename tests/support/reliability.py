@@ -1,4 +1,4 @@
-"""Helpers for the reliability catalogue: run the real CLI, check its one-line errors.
+"""Helpers for the reliability catalogue (tests/reliability): run the real CLI, check its one-line errors.
 
 The CLI runs in a subprocess through ``netguard.py`` (the real ``rom_tracker.cli.main``
 with every non-loopback connection blocked and logged), with ``ROM_TRACKER_HOME`` in the
@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +58,9 @@ class CliResult:
 
     def __str__(self) -> str:
         return f"rom-tracker {' '.join(self.args)} -> exit {self.code}\n{self.err}"
+
+
+Cli = Callable[..., CliResult]  # the cli/model_cli/main_cli fixtures of tests/reliability
 
 
 def run_cli(
