@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 from collections.abc import Callable
@@ -10,20 +11,49 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.support import permissions
+
 if TYPE_CHECKING:
     from rom_tracker.pipeline import ModelPaths
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
+def fail_on_ci_else_skip(reason: str) -> None:
+    """A missing external thing: a failure under ``CI=true``, a skip elsewhere."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """A ``permissions`` test where root ignores permissions runs again in a child pytest
+    under setpriv, without root's override (tests/support/permissions.py)."""
+    if pyfuncitem.get_closest_marker("permissions") is None or _permissions_stop_us():
+        return None
+    if os.environ.get(permissions.DROPPED_ENV):
+        pytest.fail("setpriv dropped CAP_DAC_OVERRIDE, yet a read-only folder took a write")
+    if permissions.setpriv_command() is None:
+        fail_on_ci_else_skip("root ignores permissions and setpriv (util-linux) is missing")
+    code, output = permissions.run_without_override(pyfuncitem.nodeid, pyfuncitem.config.rootpath)
+    last = output.strip().splitlines()[-1] if output.strip() else ""
+    if code != 0 or "1 passed" not in last or "skipped" in last:
+        pytest.fail(f"without root's permission override (setpriv):\n{output}", pytrace=False)
+    print(f"run under setpriv without CAP_DAC_OVERRIDE: {last}")
+    return True
+
+
+@functools.cache
+def _permissions_stop_us() -> bool:
+    return permissions.permissions_stop_us()
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """``../shared`` (real models and footage): a failure on CI, a skip elsewhere."""
     if not SHARED.is_dir():
-        reason = f"{SHARED} (shared models and data) is missing"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        fail_on_ci_else_skip(f"{SHARED} (shared models and data) is missing")
     return SHARED
 
 

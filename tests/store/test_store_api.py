@@ -180,9 +180,8 @@ def test_corrupt_database_message(db_path: Path, damage: str) -> None:
     assert info.value.exit_code == 6
 
 
-@pytest.mark.skipif(
-    sys.platform == "win32" or os.geteuid() == 0, reason="needs POSIX permissions, not root"
-)
+@pytest.mark.skipif(sys.platform == "win32", reason="needs POSIX permissions")
+@pytest.mark.permissions
 def test_read_only_folder(tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir(mode=0o500)

@@ -25,27 +25,8 @@ HERE = Path(__file__).resolve().parent
 NETGUARD = HERE / "netguard.py"
 LOG_ENV = "ROM_TRACKER_NETLOG"
 ERROR_PREFIX = "rom-tracker: error: "
-_DAC_CAPS = (1 << 1) | (1 << 2)  # CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH
-
-
-def permissions_apply() -> bool:
-    """Whether file permissions stop this process: false for root with its usual
-    capabilities (tests then skip a chmod case), true for a user, or for root run with
-    them dropped (``setpriv --bounding-set=-dac_override,-dac_read_search ...``)."""
-    if os.geteuid() != 0:
-        return True
-    try:
-        status = Path("/proc/self/status").read_text()
-    except OSError:
-        return False
-    caps = next((line.split()[1] for line in status.splitlines() if line.startswith("CapEff")), "")
-    return bool(caps) and not int(caps, 16) & _DAC_CAPS
-
-
-needs_permissions = pytest.mark.skipif(
-    not permissions_apply(),
-    reason="running as root: permissions do not stop root (drop CAP_DAC_OVERRIDE to run it)",
-)
+# chmod cases: as root they run in a child pytest without CAP_DAC_OVERRIDE (tests/conftest.py)
+needs_permissions = pytest.mark.permissions
 
 
 @dataclass(frozen=True)
