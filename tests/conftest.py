@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.support import permissions
+from tests.support import ci, permissions
+from tests.support.ci import fail_on_ci_else_skip
 
 if TYPE_CHECKING:
     from rom_tracker.pipeline import ModelPaths
@@ -19,11 +20,26 @@ if TYPE_CHECKING:
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
-def fail_on_ci_else_skip(reason: str) -> None:
-    """A missing external thing: a failure under ``CI=true``, a skip elsewhere."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason)
-    pytest.skip(reason)
+_UNEXPECTED_SKIPS: list[str] = []  # "nodeid: reason" of skips not on ci.ALLOWED_SKIPS
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    reason = ci.skip_reason(report)
+    if reason is not None and not ci.allowed(reason):
+        _UNEXPECTED_SKIPS.append(f"{report.nodeid}: {reason}")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if ci.on_ci() and _UNEXPECTED_SKIPS:
+        terminalreporter.section("skips CI must not have (tests/support/ci.py)", red=True)
+        for line in _UNEXPECTED_SKIPS:
+            terminalreporter.line(line)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under ``CI=true`` a skip for a reason not on the allow-list fails the run."""
+    if ci.on_ci() and _UNEXPECTED_SKIPS and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -154,9 +154,8 @@ def test_cli_force_and_summary_table(
 def test_dask_local_cluster_runs_the_same_jobs(
     videos: Path, tmp_path: Path, use_models: dict[str, str]
 ) -> None:
-    distributed = pytest.importorskip(
-        "distributed", reason="dask[distributed] not installed (pip install 'rom-tracker[dask]')"
-    )
+    import distributed  # in the test extra (rom-tracker[dask])
+
     out = tmp_path / "out"
     settings = AnalyzeSettings(what="all")
     request = ModelRequest.for_settings(settings, mirror=use_models["ROM_TRACKER_MODEL_MIRROR"])
@@ -178,7 +177,6 @@ def test_dask_local_cluster_runs_the_same_jobs(
 
 
 def test_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
-    pytest.importorskip("distributed", reason="dask[distributed] not installed")
     job = VideoJob("x.mp4", str(tmp_path), AnalyzeSettings(), ModelRequest(None, None))
     with pytest.raises(UsageError, match="Dask scheduler"):
         run_dask([job], "tcp://127.0.0.1:9", connect_timeout_s=2.0)

@@ -294,8 +294,9 @@ def test_signs_on_real_photos(shared_dir: Path) -> None:
     ours should be about the negative of theirs. Tolerance 15 degrees (the face model errs
     by 5-11 degrees at 35-55 degrees of yaw, see ../shared/data/README.md).
     """
-    cv2 = pytest.importorskip("cv2")
-    io = pytest.importorskip("scipy.io")
+    import cv2
+    from scipy import io
+
     from rom_tracker.media.landmarks import FaceLandmarker
 
     photos = sorted((shared_dir / "data" / "headpose" / "aflw_dev").glob("*.jpg"))

@@ -229,7 +229,8 @@ def test_reader_keeps_only_the_newest_frame() -> None:
 
 
 def test_display_smoothing_hook() -> None:
-    filters = pytest.importorskip("rom_tracker.rom.filters")
+    from rom_tracker.rom import filters
+
     proc = LiveProcessor(
         FakeSource(10, fps=30.0),
         what="head",

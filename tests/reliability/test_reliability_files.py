@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from rom_tracker.cli import build_parser
 from rom_tracker.store import Store
 from rom_tracker.store.exchange import export_document
 from tests.support.reliability import (
@@ -169,16 +168,6 @@ def test_text_file_that_is_not_utf8_from_the_shell(cli: Cli, tmp_path: Path, kin
     assert ": byte 0xe" in line  # \u00e9 or \u00ea in cp1252
 
 
-def _calibration_supported() -> bool:
-    try:
-        import rom_tracker.files.calibration  # noqa: F401
-    except ImportError:
-        return False
-    return (
-        "--camera" in build_parser()._subparsers._group_actions[0].choices["analyze"].format_help()
-    )  # type: ignore[union-attr]
-
-
 BAD_CALIBRATIONS = [
     ("not TOML", "[camera\nwidth = 1280\n", ["is not valid TOML"]),
     ("no camera table", "[lens]\nwidth = 1280\n", ["has no [camera] table"]),
@@ -191,7 +180,6 @@ BAD_CALIBRATIONS = [
 ]
 
 
-@pytest.mark.skipif(not _calibration_supported(), reason="no --camera calibration option yet")
 @pytest.mark.parametrize(
     ("name", "text", "words"), BAD_CALIBRATIONS, ids=[b[0] for b in BAD_CALIBRATIONS]
 )
@@ -311,10 +299,6 @@ def test_rejected_import_creates_no_database(
 # ---------------------------------------------------------------- command-line values
 
 
-def _has_command(name: str) -> bool:
-    return name in build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
-
-
 USAGE = [
     (
         ["analyze", "x.mp4", "--what", "elbow"],
@@ -368,25 +352,22 @@ USAGE = [
         ["argument --format: invalid choice: 'xml'"],
     ),
     (["sessions", "show", "abc"], ["invalid int value: 'abc'"]),
+    (
+        ["batch", "x.mp4", "--out", "o", "--workers", "-1"],
+        ["--workers must be at least 1, got -1"],
+    ),
+    (
+        ["batch", "x.mp4", "--out", "o", "--workers", "0"],
+        ["--workers must be at least 1, got 0"],
+    ),
+    (
+        ["batch", "x.mp4", "--out", "o", "--neutral", "sometimes"],
+        [
+            "--neutral: neutral: expected 'off', 'still' or 'first:<seconds>s'",
+            "got 'sometimes'",
+        ],
+    ),
 ]
-if _has_command("batch"):
-    USAGE += [
-        (
-            ["batch", "x.mp4", "--out", "o", "--workers", "-1"],
-            ["--workers must be at least 1, got -1"],
-        ),
-        (
-            ["batch", "x.mp4", "--out", "o", "--workers", "0"],
-            ["--workers must be at least 1, got 0"],
-        ),
-        (
-            ["batch", "x.mp4", "--out", "o", "--neutral", "sometimes"],
-            [
-                "--neutral: neutral: expected 'off', 'still' or 'first:<seconds>s'",
-                "got 'sometimes'",
-            ],
-        ),
-    ]
 
 
 @pytest.mark.parametrize(("args", "words"), USAGE, ids=[" ".join(u[0])[:40] for u in USAGE])

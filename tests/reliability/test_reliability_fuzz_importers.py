@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 from hypothesis import given
 
 from rom_tracker.errors import RomTrackerError
+from rom_tracker.files import calibration
 from rom_tracker.files.mot import mot_text, read_mot
 from rom_tracker.rom.protocol import load_protocol, parse_protocol
 from rom_tracker.rom.trial import TrialResult
@@ -150,21 +150,15 @@ cy = 360.0
 """
 
 
-def _calibration() -> Any:
-    return pytest.importorskip("rom_tracker.files.calibration")
-
-
 @FUZZ
 @given(text=mutated_lines(CALIBRATION, TOML_VALUES))
 def test_calibration_line_mutations(text: str) -> None:
-    calibration = _calibration()
     only_our_errors(lambda: calibration.parse_calibration(text, Path("cam.toml")))
 
 
 @FUZZ
 @given(data=mutated_bytes(CALIBRATION.encode()))
 def test_calibration_file_byte_mutations(data: bytes) -> None:
-    calibration = _calibration()
     with folder() as tmp:
         path = tmp / "cam.toml"
         path.write_bytes(data)

@@ -20,6 +20,7 @@ from rom_tracker.ui.platform_check import (
     missing_libraries,
     platform_plugin_name,
 )
+from tests.support.ci import fail_on_ci_else_skip
 
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux plugins")
 
@@ -80,7 +81,6 @@ def test_loader_message_and_ldd_give_every_missing_library(tmp_path: Path) -> No
 @linux_only
 def test_qt_plugin_loads_on_this_machine() -> None:
     """The libraries .ci/run installs are all the xcb plugin needs."""
-    pytest.importorskip("PySide6")
     try:
         check_platform_plugin({"DISPLAY": ":0"})
     except DesktopError as exc:
@@ -93,8 +93,10 @@ def test_qt_plugin_loads_on_this_machine() -> None:
 def plugin_with_a_missing_library(tmp_path: Path) -> Path:
     """A real shared object that needs ``libromtrackergone.so.0``, which no longer exists:
     the dynamic loader, not a fake, reports it."""
-    if shutil.which("gcc") is None or not sys.platform.startswith("linux"):
-        pytest.skip("needs gcc on Linux to build a plugin with a missing library")
+    if not sys.platform.startswith("linux"):
+        pytest.skip("Linux plugins")
+    if shutil.which("gcc") is None:
+        fail_on_ci_else_skip("needs gcc to build a plugin with a missing library (apt install gcc)")
     (tmp_path / "gone.c").write_text("int gone(void) { return 1; }\n")
     (tmp_path / "plugin.c").write_text("int gone(void); int plugin(void) { return gone(); }\n")
     gone = tmp_path / "libromtrackergone.so.0"
