@@ -182,3 +182,31 @@ def test_known_hold_property(level: float, start: float, duration: float, fps: f
     assert abs(h.start_s - start) <= 2 * frame
     assert abs(h.end_s - (start + duration)) <= 2 * frame
     assert h.mean_deg == pytest.approx(level, abs=0.1)
+
+
+# ---------------------------------------------------------------- known answers
+
+
+def test_hold_sd_is_the_sample_sd() -> None:
+    """30, 31, 30, 31, ... (40 frames at 10 Hz, all one hold): mean 30.5, and the SD with
+    n - 1 in the denominator, 0.5 * sqrt(40 / 39) = 0.50637 (n in it would give 0.5)."""
+    t = np.arange(40) / 10.0
+    (hold,) = detect_holds(t, np.tile([30.0, 31.0], 20), smooth=False)
+    assert (hold.start_s, hold.end_s, hold.n_frames) == (0.0, 3.9, 40)
+    assert hold.mean_deg == pytest.approx(30.5, abs=1e-12)
+    assert hold.sd_deg == pytest.approx(0.5 * np.sqrt(40 / 39), abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("frames", "fps", "held"),
+    [(31, 10.0, True), (30, 10.0, False), (91, 30.0, True), (90, 30.0, False)],
+    ids=["3.0 s at 10 Hz", "2.9 s", "3.0 s at 30 Hz", "one frame short"],
+)
+def test_minimum_hold_boundary(frames: int, fps: float, held: bool) -> None:
+    """A still series lasting exactly ``min_duration_s`` (3.0 s from first to last frame)
+    is a hold; one frame less is not."""
+    t = np.arange(frames) / fps
+    holds = detect_holds(t, np.full(frames, 20.0), smooth=False)
+    assert [(h.start_s, h.duration_s, h.n_frames) for h in holds] == (
+        [(0.0, 3.0, frames)] if held else []
+    )

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from rom_tracker.rom.peaks import Rep, active_value, detect_reps
+from rom_tracker.rom.peaks import Rep, _centred_mean, active_value, detect_reps
 
 FPS = 30.0
 
@@ -127,3 +127,35 @@ def test_bad_thresholds(kwargs: dict[str, Any], message: str) -> None:
 def test_empty_series() -> None:
     assert detect_reps(np.zeros(0), np.zeros(0)) == []
     assert detect_reps(np.arange(5.0), np.full(5, np.nan)) == []
+
+
+# ---------------------------------------------------------------- known answers
+
+
+def test_robust_peak_of_an_asymmetric_tip_at_30_fps() -> None:
+    """A slow rise (5 deg a frame) to 60 at frame 41 and a fast fall (20 a frame). The 0.2 s
+    window at 30 fps is 7 frames centred on each (3 either side); the best such mean within
+    3 frames of the tip is centred on frame 39: (35 + 40 + 45 + 50 + 55 + 60 + 40) / 7."""
+    x = np.array([0.0] * 30 + list(range(5, 65, 5)) + [40.0, 20.0] + [0.0] * 31)
+    t = np.arange(x.size) / FPS
+    (rep,) = detect_reps(t, x, smooth=False)
+    assert rep.peak_deg == pytest.approx(325 / 7, abs=1e-9)
+    assert rep.t_peak_s == pytest.approx(39 / FPS, abs=1e-9)
+
+
+def test_robust_peak_window_is_centred() -> None:
+    """At 10 Hz the 0.2 s window is 3 frames: 40, 50, 60 then 30 gives means 40, 50,
+    46.67, 30 around the tip; the best within one frame of it is 50 (centred on the 50)."""
+    x = np.array([0.0] * 10 + [10.0, 20.0, 30.0, 40.0, 50.0, 60.0, 30.0] + [0.0] * 11)
+    t = np.arange(x.size) / 10.0
+    (rep,) = detect_reps(t, x, smooth=False)
+    assert rep.peak_deg == pytest.approx(50.0, abs=1e-9)
+    assert rep.t_peak_s == pytest.approx(1.4, abs=1e-9)
+    assert _centred_mean(x, 1)[12:18] == pytest.approx([30.0, 40.0, 50.0, 140 / 3, 30.0, 10.0])
+
+
+def test_centred_mean_skips_nan_and_keeps_nan_centres() -> None:
+    x = np.array([1.0, np.nan, 3.0, 5.0, 7.0])
+    mean = _centred_mean(x, 1)
+    assert np.isnan(mean[1])
+    assert mean[[0, 2, 3, 4]] == pytest.approx([1.0, 4.0, 5.0, 6.0])
