@@ -436,8 +436,9 @@ defaults for that kind of input. Tolerances guarding these figures: `tests/evalu
   over-reads, and so does the landmark fit of the face yaw; the yaw correction (fitted on
   the AFLW2000-3D dev photos, where MediaPipe under-reads on average) leaves it there. One
   photo cannot show a mean error.
-- Hips: on cam03 the right leg (the farther one) reads 5.9, the left (nearer the camera by
-  13 cm, the one a side-view measurement would use) 10.5. Pose-lite's depth on this oblique
+- Hips: on {best.camera} the right leg reads {f1(best.ours_filt_rmse[1])}, the left \
+{f1(best.ours_filt_rmse[0])} (filtered, section 3; on cam03 the left is the leg nearer the
+  camera, the one a side-view measurement would use). Pose-lite's depth on this oblique
   view is the limit; the image-plane angle, image/world hybrids, a bone-length lift and a
   sagittal-plane reconstruction from the 2D landmarks were each tried on all four cameras
   and none was better overall. The pose landmarker's full and heavy variants (which `--model full|heavy`
