@@ -3,9 +3,14 @@ videos with a bad input among them, locally and on a Dask LocalCluster (loopback
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-from collections.abc import Callable
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -260,3 +265,85 @@ def test_an_edited_calibration_file_redoes_the_input(
     assert summary["settings"]["camera"] == str(cam)
     assert summary["settings"]["camera_sha256"] == hashlib.sha256(cam.read_bytes()).hexdigest()
     assert summary["head"]["camera"]["hfov_deg"] == pytest.approx(75)
+
+
+# ----------------------------------------------------------------------------- a real cluster
+
+
+def _scheduler_address(info: Path, proc: subprocess.Popen[bytes], timeout_s: float) -> str:
+    """The address ``dask scheduler --scheduler-file info`` wrote, once it has."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"dask scheduler exited with {proc.returncode}")
+        with contextlib.suppress(FileNotFoundError, json.JSONDecodeError, KeyError):
+            return str(json.loads(info.read_text())["address"])
+        time.sleep(0.2)
+    raise AssertionError(f"dask scheduler wrote no {info} in {timeout_s:g} s")
+
+
+@pytest.fixture
+def dask_cluster(tmp_path: Path, model_env: dict[str, str]) -> Iterator[str]:
+    """A ``dask scheduler`` and a ``dask worker`` (one process, one thread) started as a
+    user starts them, on the loopback interface, the worker with the models; yields the
+    scheduler's ``tcp://127.0.0.1:PORT``."""
+    import distributed  # in the test extra (rom-tracker[dask])
+
+    dask = str(Path(sys.executable).with_name("dask"))
+    info = tmp_path / "scheduler.json"
+    env = {**os.environ, **model_env}
+    log = (tmp_path / "dask.log").open("wb")
+
+    def start(*args: str) -> subprocess.Popen[bytes]:
+        loopback = ["--host", "127.0.0.1", "--no-dashboard"]
+        cmd = [dask, *args, *loopback]
+        return subprocess.Popen(cmd, env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+
+    procs = [start("scheduler", "--port", "0", "--scheduler-file", str(info))]
+    try:
+        address = _scheduler_address(info, procs[0], 60.0)
+        procs.append(start("worker", address, "--nworkers", "1", "--nthreads", "1"))
+        with distributed.Client(address, timeout="60s") as client:
+            client.wait_for_workers(1, timeout=120)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        log.close()
+        print((tmp_path / "dask.log").read_text(errors="replace")[-3000:])
+
+
+@pytest.mark.real
+@pytest.mark.slow
+def test_cli_batch_on_a_dask_scheduler_and_worker(
+    videos: Path, tmp_path: Path, model_env: dict[str, str], dask_cluster: str
+) -> None:
+    """``rom-tracker batch --scheduler tcp://...`` from the shell: the worker does the two
+    videos and reports the bad one; a second run skips what is done."""
+    import distributed
+
+    assert dask_cluster.startswith("tcp://127.0.0.1:")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "rom_tracker", "-q", "batch", str(videos), "--out", str(out)]
+    env = {**os.environ, **model_env}
+    done = subprocess.run(
+        [*cmd, "--scheduler", dask_cluster], capture_output=True, text=True, env=env, check=False
+    )
+    print(done.stdout, done.stderr[-2000:])
+    assert done.returncode == 3, done.stderr[-2000:]  # bad.mp4 failed, the others done
+    assert "2 done, 0 skipped, 1 failed" in done.stdout
+    assert (out / "face.json").is_file() and (out / "sub" / "walk.json").is_file()
+    with distributed.Client(dask_cluster, timeout="30s") as client:
+        prefixes = client.run_on_scheduler(
+            lambda dask_scheduler: list(dask_scheduler.task_prefixes)
+        )
+    assert "process_video" in prefixes  # the jobs went through this scheduler
+    again = subprocess.run(
+        [*cmd, "--scheduler", dask_cluster], capture_output=True, text=True, env=env, check=False
+    )
+    assert again.returncode == 3 and "0 done, 2 skipped, 1 failed" in again.stdout, again.stdout
