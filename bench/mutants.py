@@ -10,7 +10,8 @@ bound ``+ 1`` -> ``+ 0``) or a float constant times 1.1. Code in error messages 
 ``raise``) and under ``TYPE_CHECKING`` is left alone. The mutant is written into a copy of
 the repository (``rom_tracker`` and ``tests`` copied, the rest linked; the real tree is
 never touched) and the tests of the module's folder run there (``tests/rom`` for
-``rom_tracker/rom``, the module's own test file first) with ``pytest -x``. A mutant is
+``rom_tracker/rom``, the module's own test file first) with ``pytest -x -m "not real"``
+(the tests on the real models take minutes a run). A mutant is
 *killed* if they fail or time out, a *survivor* if they pass. Survivors are listed at the
 end; docs/testing.md records a run. With ``--sample N`` a seeded random sample of N of
 all the mutants runs (the whole set takes hours on two shared cores).
@@ -24,6 +25,7 @@ import json
 import os
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -153,7 +155,19 @@ def test_command(mutant: Mutant) -> list[str]:
     module = Path(mutant.path)
     folder = Path("tests") / module.parent.name
     own = sorted(str(p.relative_to(ROOT)) for p in (ROOT / folder).glob(f"test_*{module.stem}.py"))
-    return [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", *own, str(folder)]
+    fast = ["-m", "not real"]  # the real-model tests take minutes and test the models
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-x",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *fast,
+        *own,
+        str(folder),
+    ]
 
 
 def sandbox(base: Path) -> Path:
@@ -233,6 +247,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(f"{m.path}:{m.line}  {m.change}" for m in chosen))
         return 0
     outcomes = []
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still remove the copy
     with tempfile.TemporaryDirectory(prefix="rom-mutants-") as base:
         repo = sandbox(Path(base))
         check_sandbox(repo)

@@ -58,7 +58,7 @@ def test_head_yaw_on_real_photos(photos: list[acc.PhotoRow]) -> None:
         f"|yaw| <= 45: {len(near)} photos, mean error ours {np.mean(near):.2f}, raw {np.mean(raw):.2f}"
     )
     assert len(near) >= 6
-    assert np.mean(near) <= 4.0
+    assert np.mean(near) <= 2.2  # measured 1.80 (+20 %); the target was 4
     assert all(math.isfinite(r.ours[0]) for r in photos)  # a reading for every photo
 
 
@@ -74,12 +74,12 @@ def test_head_yaw_beyond_45_on_real_photos(photos: list[acc.PhotoRow]) -> None:
 
 
 def test_pitch_and_roll_signs_on_real_photos(photos: list[acc.PhotoRow]) -> None:
-    """Pitch (documented conventions) within 10 deg on every photo, mean <= 5; roll in
+    """Pitch (documented conventions): measured mean 3.5, largest 6.9, guarded at +20 %; roll in
     the same sign as the dataset's wherever it is beyond 5 deg there (its sign is not
     documented: checked only for agreement, see docs/accuracy.md)."""
     pitch = [abs(r.ours[1] - r.truth[1]) for r in photos]
     print(f"pitch errors {np.round(pitch, 1).tolist()}")
-    assert max(pitch) <= 10.0 and np.mean(pitch) <= 5.0
+    assert max(pitch) <= 8.3 and np.mean(pitch) <= 4.3  # measured 6.9 and 3.53 (+20 %)
     tilted = [r for r in photos if abs(r.truth[2]) > 5 and abs(r.truth[0]) <= 45]
     assert tilted and all(np.sign(r.ours[2]) == np.sign(r.truth[2]) for r in tilted)
 
@@ -106,7 +106,7 @@ def test_off_axis_correction_on_moved_photos(data: Path, models: ModelPaths) -> 
 def test_pose2sim_hip_flexion_most_side_on_camera(data: Path, models: ModelPaths) -> None:
     """Target: hip flexion RMSE <= 8 deg for the best side-on camera. The most side-on
     camera by the reference geometry is cam03 (37 deg from a side view): its better leg
-    meets the target (5.9); over both legs it is 8.5 (raw 8.7), guarded at that level."""
+    meets the target (6.2); over both legs it is 8.6 (raw 8.8). Guarded at +20 % and +10 %."""
     cams = acc.pose2sim_hips(data, models)
     for c in cams:
         print(
@@ -116,8 +116,8 @@ def test_pose2sim_hip_flexion_most_side_on_camera(data: Path, models: ModelPaths
         )
     best = min(cams, key=lambda c: c.side_on_deg)
     assert best.camera == "cam03"
-    assert min(best.ours_filt_rmse) <= 8.0
-    assert math.hypot(*best.ours_filt_rmse) / math.sqrt(2) <= 9.5
+    assert min(best.ours_filt_rmse) <= 7.4  # measured 6.2 (right leg; +20 %)
+    assert math.hypot(*best.ours_filt_rmse) / math.sqrt(2) <= 9.5  # measured 8.6 (+10 %)
     # the estimated view angle agrees with the reference geometry where pose-lite is right
     for c in cams:
         if c.camera != "cam02":  # pose-lite takes cam02's front view for a back view
@@ -145,8 +145,9 @@ def test_rendered_turn_reads_only_where_the_face_is_found(
     print(f"  by band: {bands}; steps in the truth's direction: {agree:.0%}")
     np.testing.assert_array_equal(np.isfinite(reading), np.isfinite(turn.raw))
     assert set(np.unique(turn.source)) <= {"face", ""}
-    assert 0.5 <= coverage < 0.9
-    assert rho >= 0.93
+    # measured 76 % of 60 frames (standard error 5.5 %: +-2 SE) and rho 0.997
+    assert 0.65 <= coverage <= 0.87
+    assert rho >= 0.99
 
 
 def test_real_profile_views_give_no_reading(data: Path, models: ModelPaths) -> None:
