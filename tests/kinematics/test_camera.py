@@ -48,6 +48,16 @@ def test_bad_intrinsics(kwargs: dict[str, float], message: str) -> None:
         Intrinsics(**values)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(("cx", "cy"), [(0.0, 0.0), (640.0, 480.0), (0.0, 480.0), (640.0, 0.0)])
+def test_principal_point_on_the_image_edge_is_accepted(cx: float, cy: float) -> None:
+    k = Intrinsics(fx=500.0, fy=500.0, cx=cx, cy=cy, width=640, height=480)
+    assert (k.cx, k.cy) == (cx, cy)
+    with pytest.raises(ValueError, match="inside the 640x480 image"):
+        Intrinsics(fx=500.0, fy=500.0, cx=cx + (0.5 if cx else -0.5), cy=cy, width=640, height=480)
+    with pytest.raises(ValueError, match="inside the 640x480 image"):
+        Intrinsics(fx=500.0, fy=500.0, cx=cx, cy=cy + (0.5 if cy else -0.5), width=640, height=480)
+
+
 def test_scaling_keeps_the_field_of_view_and_refuses_another_aspect() -> None:
     k = Intrinsics.from_fov(1280, 720, 70.0)
     half = k.scaled_to(640, 360)

@@ -153,3 +153,23 @@ def test_uncalibrated_pose_yaw_is_made_relative_to_the_neutral(head_model: Simpl
     assert out.model == DEFAULT_POSE_YAW_MODEL
     assert out.yaw_deg[0] == pytest.approx(0.0, abs=1e-9)
     assert out.yaw_deg[2] > 20.0
+
+
+@pytest.mark.parametrize(
+    ("frames", "half_spread", "gain_fitted"),
+    [(9, 10.0, None), (10, 10.0, True), (20, 5.0, True), (20, 4.99, False)],
+    ids=["9 frames", "10 frames", "SD exactly 5", "SD just under 5"],
+)
+def test_self_calibration_thresholds(
+    head_model: SimpleNamespace, frames: int, half_spread: float, gain_fitted: bool | None
+) -> None:
+    """Known answers at the edges: ``MIN_CALIBRATION_FRAMES`` (10) frames calibrate, 9 do
+    not; a face yaw of SD exactly ``MIN_GAIN_SPREAD_DEG`` (5: alternating +-5) fits the
+    gain, 4.99 keeps the default one."""
+    truth = np.tile([-half_spread, half_spread], frames)[:frames] + 20.0
+    model = calibrate_pose_yaw(cues(head_model, truth), truth)
+    if gain_fitted is None:
+        assert model == DEFAULT_POSE_YAW_MODEL
+    else:
+        assert model.frames == frames
+        assert (model.gain != DEFAULT_POSE_YAW_MODEL.gain) == gain_fitted
