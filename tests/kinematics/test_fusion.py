@@ -18,6 +18,7 @@ from rom_tracker.kinematics.fusion import (
     face_confidence,
     fuse_head_yaw,
     head_yaw_full_range,
+    pose_confidence,
     pose_yaw,
     pose_yaw_cues,
 )
@@ -173,3 +174,28 @@ def test_self_calibration_thresholds(
     else:
         assert model.frames == frames
         assert (model.gain != DEFAULT_POSE_YAW_MODEL.gain) == gain_fitted
+
+
+def test_disagreement_limit_is_inclusive() -> None:
+    """A pose reading exactly ``MAX_DISAGREEMENT_DEG`` (30) from the face's is used; half a
+    degree further it is not."""
+    face = np.array([60.0, 60.0])
+    pose = face + np.array([MAX_DISAGREEMENT_DEG, MAX_DISAGREEMENT_DEG + 0.5])
+    out = fuse_head_yaw(face, pose, np.array([0.8, 0.8]))
+    assert list(out.source) == ["fused", "face"]
+    assert out.yaw_deg[0] > 60.0 and out.yaw_deg[1] == 60.0
+
+
+def test_pose_confidence_grows_with_the_head_radius() -> None:
+    """Radius = hypot(gain * offset, span) in pixels, confidence in proportion up to
+    ``MIN_HEAD_RADIUS_PX`` (20): 3-4-5, 6-8-10 and 0.3-0.4-0.5 triangles give 5/20, 10/20
+    and 0.5/20 of the model's confidence; 30 px gives all of it."""
+    model = PoseYawModel(gain=1.0, offset=0.0, frames=0, rmse_deg=0.0)
+    seen = PoseYawCues(
+        span=np.array([4.0, 8.0, 24.0, 0.4]),
+        offset=np.array([3.0, 6.0, 18.0, 0.3]),
+        visibility=np.ones(4),
+        nose_x=np.zeros(4),
+    )
+    got = pose_confidence(seen, model) / model.confidence()
+    np.testing.assert_allclose(got, [0.25, 0.5, 1.0, 0.025])

@@ -11,6 +11,7 @@ from rom_tracker.kinematics.geometry import (
     angle_to_axis,
     atan2_deg,
     cross,
+    midpoint,
     on_frames,
     planar_angle,
     points,
@@ -139,3 +140,9 @@ def test_on_frames_gives_what_the_function_gives_on_all_frames(share_seen: float
     for name in want:
         np.testing.assert_array_equal(got[name][seen], want[name][seen])
         assert np.isnan(got[name][~seen]).all()
+
+
+def test_midpoint_known_answer() -> None:
+    a = np.array([[0.0, 0.0, 0.0], [1.0, -2.0, np.nan]])
+    b = np.array([[2.0, 4.0, 6.0], [3.0, 2.0, 0.0]])
+    np.testing.assert_array_equal(midpoint(a, b), [[1.0, 2.0, 3.0], [2.0, 0.0, np.nan]])
