@@ -197,6 +197,15 @@ def test_hold_sd_is_the_sample_sd() -> None:
     assert hold.sd_deg == pytest.approx(0.5 * np.sqrt(40 / 39), abs=1e-12)
 
 
+def test_a_one_frame_hold_has_sd_zero() -> None:
+    """With no minimum duration, the still top of 0, 10, 20, 10, 0 (its 3-frame slope is 0)
+    is a hold of one frame: mean 20, SD 0 (not NaN: one value has no sample SD)."""
+    t = np.arange(5) / 10.0
+    x = np.array([0.0, 10.0, 20.0, 10.0, 0.0])
+    holds = detect_holds(t, x, smooth=False, min_duration_s=0.0, speed_window_s=0.1)
+    assert holds == [Hold(0.2, 0.2, 0.0, 20.0, 0.0, 1)]
+
+
 @pytest.mark.parametrize(
     ("frames", "fps", "held"),
     [(31, 10.0, True), (30, 10.0, False), (91, 30.0, True), (90, 30.0, False)],

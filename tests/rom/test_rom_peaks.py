@@ -159,3 +159,21 @@ def test_centred_mean_skips_nan_and_keeps_nan_centres() -> None:
     mean = _centred_mean(x, 1)
     assert np.isnan(mean[1])
     assert mean[[0, 2, 3, 4]] == pytest.approx([1.0, 4.0, 5.0, 6.0])
+
+
+def test_robust_peak_may_lie_a_half_window_after_the_tip() -> None:
+    """The mirror case at 10 Hz: a jump to 60 then a slow fall (50, 40, ...). The means
+    around the tip are 36.67 (on it) and 50 (one frame after, the last frame the search
+    looks at): 50, at 1.1 s."""
+    x = np.array([0.0] * 10 + [60.0, 50.0, 40.0, 30.0, 20.0, 10.0] + [0.0] * 11)
+    (rep,) = detect_reps(np.arange(x.size) / 10.0, x, smooth=False)
+    assert (rep.peak_deg, rep.t_peak_s) == pytest.approx((50.0, 1.1), abs=1e-9)
+
+
+def test_robust_peak_at_the_start_of_the_series() -> None:
+    """A tip at frame 3 of a 30 fps series (0, 0, 0, 40, 20, then 0): the 7-frame windows
+    there are cut at the first frame, so the means are 40/4, 60/5, 60/6, 60/7; the highest,
+    12, is centred on frame 1."""
+    x = np.array([0.0, 0.0, 0.0, 40.0, 20.0] + [0.0] * 40)
+    (rep,) = detect_reps(np.arange(x.size) / FPS, x, smooth=False)
+    assert (rep.peak_deg, rep.t_peak_s) == pytest.approx((12.0, 1 / FPS), abs=1e-9)
