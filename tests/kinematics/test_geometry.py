@@ -146,3 +146,14 @@ def test_midpoint_known_answer() -> None:
     a = np.array([[0.0, 0.0, 0.0], [1.0, -2.0, np.nan]])
     b = np.array([[2.0, 4.0, 6.0], [3.0, 2.0, 0.0]])
     np.testing.assert_array_equal(midpoint(a, b), [[1.0, 2.0, 3.0], [2.0, 0.0, np.nan]])
+
+
+@pytest.mark.parametrize(
+    "idx", [[5, 1], [3, 6], [0, 10, 1], [0, 1, 10, 12], [5, 1, 2, 3, 11, 12, 0]], ids=str
+)
+def test_points_in_any_order_of_indices(idx: list[int]) -> None:
+    """Landmarks asked for out of order, and runs of consecutive ones, come back as asked
+    (the copy groups consecutive indices into runs: only those)."""
+    values = np.arange(2 * 30 * 3, dtype=np.float32).reshape(2, 30, 3)
+    for k, got in zip(idx, points(values, idx), strict=True):
+        np.testing.assert_array_equal(got, values[:, k, :])

@@ -335,6 +335,12 @@ def test_signs_on_real_photos(shared_dir: Path) -> None:
         (-120.0, np.nan, 60.0, False),  # 180 degrees of neck rotation
         (60.0, np.nan, -30.0, True),
         (np.nan, 0.0, 0.0, False),
+        (90.0, 5.0, 5.0, True),  # a trunk at exactly 90 with a frontal face: kept
+        (90.5, 5.0, 5.0, False),
+        (100.0, 75.0, 70.0, False),  # a face at exactly FRONTAL_FACE_DEG counts as frontal
+        (100.0, 75.5, 70.0, True),
+        (-60.0, np.nan, 40.0, True),  # exactly MAX_NECK_ROTATION_DEG apart: kept
+        (-60.5, np.nan, 40.0, False),
     ],
 )
 def test_plausible_trunk_yaw(trunk: float, face: float, head: float, kept: bool) -> None:

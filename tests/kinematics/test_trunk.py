@@ -39,6 +39,12 @@ def test_firm_dead_band_is_monotone_and_continuous() -> None:
     assert np.max(np.abs(np.diff(y))) < 0.5  # no jump at either edge (step 0.05 deg)
 
 
+def test_firm_dead_band_from_zero_is_the_identity_below_hi() -> None:
+    """lo = 0 is a valid band: no dead zone, and the ramp hi * |x| / hi is x itself."""
+    x = np.array([-15.0, -5.0, 0.0, 5.0, 9.5, 20.0])
+    np.testing.assert_allclose(firm_dead_band(x, 0.0, 10.0), x)
+
+
 @pytest.mark.parametrize(("lo", "hi"), [(10.0, 10.0), (-1.0, 5.0), (20.0, 10.0)])
 def test_firm_dead_band_rejects_bad_band(lo: float, hi: float) -> None:
     with pytest.raises(ValueError, match="dead band"):
