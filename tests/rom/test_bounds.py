@@ -82,3 +82,21 @@ def test_reach_bound_contract_nan_in_nan_out() -> None:
     nan = np.full(T.shape, np.nan)
     b = reach_bound(T, nan, nan, math.nan, None)
     assert (b.at_least, b.reason, math.isnan(b.value_deg)) == (False, "", True)
+
+
+@pytest.mark.parametrize(
+    ("peak", "beyond"), [(RELIABLE_YAW_DEG, False), (RELIABLE_YAW_DEG + 0.5, True)]
+)
+def test_the_reliable_range_ends_at_50_degrees_inclusive(peak: float, beyond: bool) -> None:
+    """A turn read exactly 50 deg from the camera is measured; 50.5 is a bound."""
+    yaw = peak * np.sin(np.pi * T / 10.0) ** 2
+    got = reach_bound(T, yaw, yaw, float(yaw.max()), (0.0, 10.0), lost=False)
+    assert (got.at_least, got.reason) == (beyond, BEYOND if beyond else "")
+    assert RELIABLE_YAW_DEG == 50.0
+
+
+def test_no_value_or_no_window_is_never_beyond() -> None:
+    """Beyond the reliable range needs both a value and the frames it was read on."""
+    yaw = 60.0 * np.sin(np.pi * T / 10.0) ** 2
+    assert reach_bound(T, yaw, yaw, math.nan, (0.0, 10.0), lost=False).reason == ""
+    assert reach_bound(T, yaw, yaw, 55.0, None, lost=False).reason == ""

@@ -67,6 +67,14 @@ def test_slow_drift_is_a_hold_fast_drift_is_not() -> None:
     assert detect_holds(t, 10.0 + 8.0 * t) == []  # 8 deg/s: a slow movement
 
 
+@pytest.mark.parametrize(("speed", "held"), [(4.75, True), (5.25, False)])
+def test_default_speed_threshold_is_5_deg_per_s(speed: float, held: bool) -> None:
+    """A steady drift a quarter of a degree per second under the default 5 deg/s is still
+    a hold; a quarter over, it is not."""
+    t = np.arange(300) * FRAME
+    assert len(detect_holds(t, 10.0 + speed * t)) == int(held)
+
+
 def test_short_nan_gap_does_not_break_a_hold() -> None:
     t = np.arange(450) * FRAME
     x = _trapezoid(t, 30.0, 3.0, 8.0)
