@@ -243,3 +243,22 @@ cue = "Chin down."\n""",
         events += runner.update(float(ti), {"head_pitch_deg": None})
     done = [e for e in events if e.kind == "step_done"]
     assert len(done) == 1 and done[0].timed_out and done[0].result is None
+
+
+def test_step_ends_exactly_when_its_time_is_up() -> None:
+    """At 10 Hz from t = 0: a neutral step held still is done at exactly ``neutral_s``
+    (2.0 s); a step with nothing to see times out at exactly ``timeout_s`` after it
+    started (neutral 5.0; the measure step 4.0 after its start), not a frame later."""
+    protocol = parse_protocol(
+        """name = "n"\ntitle = "N"\nversion = 1\n
+[[step]]\nkind = "neutral"\ncue = "Look at the screen."\ntimeout_s = 5.0\n
+[[step]]\nkind = "measure"\nmovement = "neck_flexion"\nside = "flexion"\nmode = "active"
+cue = "Chin down."\ntimeout_s = 4.0\n""",
+        "n.toml",
+    )
+    for pitch, ends in ((0.5, [(2.0, False), (6.0, True)]), (None, [(5.0, True), (9.0, True)])):
+        runner = ProtocolRunner(protocol)
+        events: list[Event] = []
+        for k in range(120):
+            events += runner.update(k / 10, {"head_pitch_deg": pitch})
+        assert [(e.t_s, e.timed_out) for e in events if e.kind == "step_done"] == ends
