@@ -280,3 +280,26 @@ def test_utf8_with_a_byte_order_mark_loads_and_other_encodings_are_malformed(
     path.write_bytes(text.encode("cp1252"))
     with pytest.raises(FileFormatError, match=r"neck.toml is not UTF-8 text \(line \d+: byte 0xfc"):
         load_protocol(path)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "ok"),
+    [
+        ("reps", "1", True),  # the lowest allowed, inclusive
+        ("reps", "0", False),
+        ("return_fraction", "0.0", True),  # both ends inclusive
+        ("return_fraction", "1.0", True),
+        ("return_fraction", "1.01", False),
+        ("min_amplitude_deg", "0.01", True),  # above 0, exclusive
+        ("min_amplitude_deg", "0.0", False),
+    ],
+)
+def test_number_limits_of_the_active_step(tmp_path: Path, field: str, value: str, ok: bool) -> None:
+    """The edges of each field's allowed range, on the active measure step."""
+    path = _write(tmp_path, VALID + f"{field} = {value}\n")
+    if ok:
+        step = load_protocol(path).steps[-1]
+        assert getattr(step, field) == float(value)
+    else:
+        with pytest.raises(FileFormatError, match=f"field '{field}' is {value}"):
+            load_protocol(path)
