@@ -19,6 +19,7 @@ from rom_tracker.rom.reliability import Measurement, change_exceeds_mdc, mdc95, 
         ([[10.0, 12.0], [20.0, 21.0], [30.0, 30.0]], 1.0 / math.sqrt(2.0)),  # SD_diff/sqrt2
         ([[10.0, 15.0], [20.0, 25.0], [30.0, 35.0]], 0.0),  # a constant shift is not noise
         ([[1.0, 2.0, 3.0], [10.0, 10.0, 13.0]], math.sqrt((1.0 + 3.0) / 2)),  # pooled
+        ([[1.0, 2.0, 3.0], [10.0, np.nan, 13.0]], math.sqrt((1.0 + 4.5) / 2)),  # NaN left out
         ([5.0], math.nan),
         ([], math.nan),
         ([[1.0, 2.0]], math.nan),
