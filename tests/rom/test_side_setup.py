@@ -11,6 +11,7 @@ from rom_tracker.rom.side_setup import (
     HEAD_YAW,
     SHOULDER_YAW,
     TRUNK_FLAG_DEG,
+    Neutral,
     find_neutral,
     neutral_problem,
     side_rotation,
@@ -113,3 +114,14 @@ def test_a_side_measure_before_its_setup_is_refused_on_load() -> None:
 
     with pytest.raises(FileFormatError, match="comes before its setup step"):
         parse_protocol(text, "side.toml")
+
+
+@pytest.mark.parametrize(
+    ("yaw", "fits"),
+    [(-20.0, True), (-60.0, True), (-19.5, False), (-60.5, False), (20.0, False)],
+)
+def test_the_neutral_band_is_20_to_60_degrees_inclusive(yaw: float, fits: bool) -> None:
+    """Measuring the left side, the face must appear turned 20 to 60 deg to the right."""
+    neutral = Neutral(0.0, 2.0, yaw, 0.0)
+    assert (neutral_problem(neutral, "left") is None) == fits
+    assert (neutral_problem(Neutral(0.0, 2.0, -yaw, 0.0), "right") is None) == fits
