@@ -140,6 +140,15 @@ def test_angular_speed_of_a_ramp_with_irregular_timestamps() -> None:
     assert np.isnan(angular_speed(t, a)[50])
 
 
+def test_angular_speed_window_is_half_a_second() -> None:
+    """A V (10 deg/s down to 0 at 1 s, then up) at 10 Hz: the 0.5 s window is 5 frames,
+    so 0.2 s after the vertex it sees only the rising side (10 deg/s) and at the vertex
+    both sides equally (0)."""
+    t = np.arange(30) / 10.0
+    speed = angular_speed(t, 10.0 * np.abs(t - 1.0))
+    assert speed[[8, 10, 12]] == pytest.approx([-10.0, 0.0, 10.0], abs=1e-9)
+
+
 def test_hold_to_dict_is_plain() -> None:
     h = Hold(1.0, 4.0, 3.0, 20.0, 0.5, 91)
     assert h.to_dict() == {
