@@ -75,3 +75,16 @@ def test_calibrator_keeps_the_default_until_enough_frames() -> None:
     assert cal.model == DEFAULT_POSE_YAW_MODEL
     with pytest.raises(ValueError, match="window, every"):
         PoseYawCalibrator(window=0)
+
+
+def test_calibrator_takes_faces_up_to_45_degrees_inclusive_and_a_real_span() -> None:
+    """A frame counts while |face yaw| <= FACE_TRUSTED_DEG (45) and the ears span > 0 px."""
+    from rom_tracker.kinematics.fusion import FACE_TRUSTED_DEG
+
+    cal = PoseYawCalibrator(every=100)
+    face = np.array([FACE_TRUSTED_DEG, -FACE_TRUSTED_DEG, 45.5, 10.0, 20.0])
+    cues = _cues(face, gain=1.7)
+    span = cues.span.copy()
+    span[3:] = (0.0, 0.5)  # the ears on one point: no span; half a pixel: a span
+    cal.update(PoseYawCues(span, cues.offset, cues.visibility, cues.nose_x), face)
+    assert len(cal) == 3
