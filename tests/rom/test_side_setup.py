@@ -125,3 +125,33 @@ def test_the_neutral_band_is_20_to_60_degrees_inclusive(yaw: float, fits: bool) 
     neutral = Neutral(0.0, 2.0, yaw, 0.0)
     assert (neutral_problem(neutral, "left") is None) == fits
     assert (neutral_problem(Neutral(0.0, 2.0, -yaw, 0.0), "right") is None) == fits
+
+
+def test_a_set_up_that_sways_is_not_done() -> None:
+    """Turned 45 deg away but swaying +-8 deg (a spread of 16, over the 10 allowed): the
+    set-up step waits however long the sway goes on."""
+    runner = ProtocolRunner(parse_protocol(PROTOCOL, "side.toml"))
+    t = np.arange(0.0, 6.0, 1.0 / FPS)
+    head = -45.0 + 8.0 * np.sin(2 * np.pi * t / 1.5)
+    done = []
+    for ti, h in zip(t, head, strict=True):
+        angles = {HEAD_YAW: h, SHOULDER_YAW: 5.0, "neck_rotation_deg": h}
+        done += [e for e in runner.update(ti, angles) if e.kind == STEP_DONE]
+    assert done == []
+
+
+@pytest.mark.parametrize(
+    ("low", "done_at"), [(-45.0, 2.0), (-50.0, 2.0), (-50.5, None)], ids=["still", "10", "10.5"]
+)
+def test_a_set_up_is_done_at_neutral_s_within_a_spread_of_10(
+    low: float, done_at: float | None
+) -> None:
+    """At 10 Hz from t = 0, alternating between ``low`` and -40: a spread of up to 10 deg
+    (inclusive) is still, and the step is done at exactly neutral_s (2.0 s)."""
+    runner = ProtocolRunner(parse_protocol(PROTOCOL, "side.toml"))
+    done = []
+    for k in range(40):
+        h = low if k % 2 else -40.0
+        angles = {HEAD_YAW: h, SHOULDER_YAW: 5.0, "neck_rotation_deg": h}
+        done += [e.t_s for e in runner.update(k / 10, angles) if e.kind == STEP_DONE]
+    assert done[:1] == ([] if done_at is None else [done_at])
