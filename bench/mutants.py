@@ -231,6 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--at", action="append", default=[], metavar="FILE:LINE", help="only mutants on this line"
     )
+    parser.add_argument(
+        "--rerun", type=Path, metavar="JSON", help="only the survivors of an earlier --json"
+    )
     parser.add_argument("--list", action="store_true", help="list the mutants, run nothing")
     parser.add_argument("--json", type=Path, help="write every outcome here")
     args = parser.parse_args(argv)
@@ -240,6 +243,14 @@ def main(argv: list[str] | None = None) -> int:
     every = [m for f in files for m in mutants(f)]
     if args.at:
         every = [m for m in every if f"{m.path}:{m.line}" in args.at]
+    if args.rerun:
+        earlier = json.loads(args.rerun.read_text())
+        again = {
+            (o["mutant"]["path"], o["mutant"]["index"])
+            for o in earlier
+            if o["status"] == "survived"
+        }
+        every = [m for m in every if (m.path, m.index) in again]
     chosen = random.Random(args.seed).sample(every, args.sample) if args.sample else every
     chosen.sort(key=lambda m: (m.path, m.index))
     print(f"{len(chosen)} of {len(every)} mutants in {len(files)} modules", flush=True)
