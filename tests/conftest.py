@@ -163,8 +163,5 @@ def espeak_engine() -> object:
 
     engine = Espeak.find()
     if engine is None:
-        reason = "espeak-ng is not installed (apt install espeak-ng)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        fail_on_ci_else_skip("espeak-ng is not installed (apt install espeak-ng)")
     return engine
