@@ -6,11 +6,11 @@ KeptFrames: the measuring pass decodes every frame anyway; keeping them (as Open
 them, BGR) up to ``KEEP_BUDGET_BYTES`` saves decoding them again for drawing. A longer video
 is decoded again instead.
 
-Frames go to a temporary file beside the destination (``.<stem>.*.tmp.mp4``: OpenCV picks
-the container by the extension) and are encoded by a worker thread (OpenCV releases the
-GIL while encoding, so drawing the next frame overlaps it). :meth:`AtomicVideoWriter.publish`
-renames the finished file into place; leaving the ``with`` block without publishing (an
-error, Ctrl-C) deletes it: no partial video ever appears under the destination's name.
+Frames go to a temporary file beside the destination (``.<stem>.*.tmp.mp4``) and are
+encoded by a worker thread (libx264 also runs its own threads), as H.264 where PyAV can
+(:mod:`rom_tracker.annotate.encoders`). :meth:`AtomicVideoWriter.publish` renames the
+finished file into place; leaving the ``with`` block without publishing (an error, Ctrl-C)
+deletes it: no partial video ever appears under the destination's name.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from typing import Any, Self
 import cv2
 import numpy as np
 
+from rom_tracker.annotate.encoders import Encoder, open_encoder
 from rom_tracker.errors import StorageError
 from rom_tracker.files.outputs import temp_beside
 from rom_tracker.media.capture import Frame, Source, VideoSource
 from rom_tracker.pipeline import prefetch
 
-FOURCC = "mp4v"  # the MPEG-4 encoder every OpenCV wheel carries (no H.264 in pip wheels)
 _END = object()
 KEEP_BUDGET_BYTES = 768 * 2**20  # about 27 s of 640x480, 9 s of 1280x720
 
@@ -71,19 +71,26 @@ class KeptFrames(Source):
 
 
 class AtomicVideoWriter:
-    def __init__(self, out: Path, fps: float, size: tuple[int, int], depth: int = 8) -> None:
+    """BGR frames to ``out`` (.mp4): H.264 where it can (else mp4v, one warning), encoded
+    on a worker thread, published by :meth:`publish` only; ``h264=False`` forces mp4v."""
+
+    def __init__(
+        self, out: Path, fps: float, size: tuple[int, int], depth: int = 8, *, h264: bool = True
+    ) -> None:
         self.out = out
-        self.tmp = temp_beside(out, ".tmp.mp4")  # OpenCV picks the container by extension
-        self._writer = cv2.VideoWriter(str(self.tmp), cv2.VideoWriter.fourcc(*FOURCC), fps, size)
-        if not self._writer.isOpened():
+        self.tmp = temp_beside(out, ".tmp.mp4")
+        try:
+            self._writer: Encoder = open_encoder(self.tmp, fps, size, label=out.name, h264=h264)
+        except (OSError, ValueError) as exc:  # PyAV's errors are OSError/ValueError kinds
             self.tmp.unlink(missing_ok=True)
             raise StorageError(
-                f"cannot encode {out}: OpenCV has no {FOURCC} encoder",
-                "report this with the --debug output",
-            )
+                f"cannot encode {out}: {exc}", "report this with the --debug output"
+            ) from exc
+        self.codec = self._writer.codec
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=depth)
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="encode", daemon=True)
+        self._closed = False
         self._thread.start()
         self.frames = 0
 
@@ -108,7 +115,14 @@ class AtomicVideoWriter:
         if self._thread.is_alive():
             self._queue.put(_END)
             self._thread.join()
-        self._writer.release()
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._writer.close()
+        except Exception as exc:  # a failed flush: the video is not published
+            if self._error is None:
+                self._error = exc
 
     def publish(self) -> Path:
         """Finish encoding and rename the video into place."""
