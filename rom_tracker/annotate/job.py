@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from collections.abc import Callable, Mapping
@@ -114,7 +115,7 @@ def _reading(
     return gauge, col(column)
 
 
-def _face_on_left(lm: Landmarks) -> bool:
+def face_on_left(lm: Landmarks) -> bool:
     """Whether the head is mostly in the left half (the panel then goes top right)."""
     nose = np.concatenate(
         [lm.face.image_xyz[lm.face.found, 1, 0], lm.pose.image_xyz[lm.pose.found, 0, 0]]
@@ -139,18 +140,67 @@ def _phases(t_s: np.ndarray, values: np.ndarray, trial: TrialInfo | None, label:
     return detect_phases(t_s, values)
 
 
-def annotate_video(
+@dataclass
+class Measured:
+    """A video measured as ``analyze`` does, with all it takes to draw each frame:
+    :meth:`draw` frame ``i`` (BGR, in place) as annotate does."""
+
+    lm: Landmarks
+    frames: KeptFrames
+    gauge: draw.Gauge
+    values: np.ndarray  # (T,) the main reading, signed
+    phases: np.ndarray  # (T,) str
+    others: list[tuple[np.ndarray, str]]
+    regions: np.ndarray | None  # (T, 4) face boxes to hide, or None
+    fps: float
+    table: dict[str, np.ndarray]  # the angle table (analyze's)
+    what: What
+    label: str  # the source's, for messages
+
+    def with_trial(self, trial: TrialInfo | None) -> Measured:
+        """The same video and landmarks, drawn for ``trial`` (its gauge, value, phases)."""
+        gauge, values = _reading(self.what, self.table, trial)
+        phases = _phases(self.lm.t_s, values, trial, self.label)
+        return dataclasses.replace(self, gauge=gauge, values=values, phases=phases)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return (self.lm.size.width, self.lm.size.height)
+
+    def draw(self, img: np.ndarray, i: int, right: bool) -> None:
+        lm, size = self.lm, self.size
+        s = max(min(size) / 540.0, 0.6)  # text stays legible on small videos
+        if self.regions is not None:
+            hide(img, self.regions[i])
+        face = lm.face.image_xyz[i] if lm.face.found[i] else None
+        pose = lm.pose.image_xyz[i] if lm.pose.found[i] else None
+        ov = overlay_for(face, pose, lm.pose.visibility[i] if pose is not None else None, size)
+        draw.landmarks(img, ov, s, face=self.regions is None)
+        lines = [
+            f"{label}: {round(v[i]) + 0} deg" if math.isfinite(v[i]) else f"{label}: not seen"
+            for v, label in self.others
+        ]
+        value = float(self.values[i])
+        draw.panel(img, self.gauge, value, str(self.phases[i]), others=lines, s=s, right=right)
+        draw.gauge_bar(img, self.gauge, value, s)
+
+    @property
+    def hidden_frames(self) -> int:
+        r = self.regions
+        return 0 if r is None else int(((r[:, 2] > r[:, 0]) & (r[:, 3] > r[:, 1])).sum())
+
+
+def measure(
     source: Source,
-    out: Path,
     models: ModelPaths,
     settings: AnnotateSettings,
     *,
     trial: TrialInfo | None = None,
     on_step: Callable[[], None] | None = None,
-) -> AnnotateResult:
-    """Measure ``source`` (a video file) as ``analyze`` does, then write the annotated copy
-    to ``out`` (.mp4) atomically. ``on_step`` is called for every frame of each pass (two
-    steps a frame: for a progress bar)."""
+    budget: int | None = None,
+) -> Measured:
+    """The measuring pass of annotate over ``source`` (a video file); ``on_step`` per frame;
+    ``budget``: bytes of decoded frames kept for the drawing pass."""
     if source.info.kind != "video" or not isinstance(source, VideoSource):
         raise UsageError(
             f"annotate needs a video file, not a {source.info.kind}",
@@ -165,13 +215,12 @@ def annotate_video(
         if on_step is not None:
             on_step()
 
-    frames = KeptFrames(source)
+    frames = KeptFrames(source) if budget is None else KeptFrames(source, budget)
     lm = run_models(frames, models, min_confidence=settings.min_confidence, on_frame=measured)
     if len(lm) == 0:
         raise NothingDetectedError(f"{source.info.label} has no frames", "check the input plays")
     table = _angles(lm, source, settings.what)
     gauge, values = _reading(settings.what, table, trial)
-    phases = _phases(lm.t_s, values, trial, source.info.label)
     others = [
         (table[c + "_filt"] if c + "_filt" in table else table[c], label)
         for c, label in OTHERS[settings.what]
@@ -181,39 +230,42 @@ def annotate_video(
     if regions is not None and not (lm.face.found.any() or lm.pose.found.any()):
         log.warning("%s: no head found anywhere: every frame is hidden whole", source.info.label)
     fps = source.info.fps if math.isfinite(source.info.fps) and source.info.fps > 0 else 30.0
-    size = (lm.size.width, lm.size.height)
-    s = max(min(size) / 540.0, 0.6)  # text stays legible on small videos
-    right = _face_on_left(lm)
-    with AtomicVideoWriter(out, fps, size) as writer:
-        for i, img in enumerate(frames.bgr_frames()):
-            if i >= len(lm):
+    phases = _phases(lm.t_s, values, trial, source.info.label)
+    return Measured(
+        lm, frames, gauge, values, phases, others, regions, fps, table, settings.what,
+        source.info.label,
+    )  # fmt: skip
+
+
+def annotate_video(
+    source: Source,
+    out: Path,
+    models: ModelPaths,
+    settings: AnnotateSettings,
+    *,
+    trial: TrialInfo | None = None,
+    on_step: Callable[[], None] | None = None,
+) -> AnnotateResult:
+    """Measure ``source`` (a video file) as ``analyze`` does, then write the annotated copy
+    to ``out`` (.mp4) atomically. ``on_step`` is called for every frame of each pass (two
+    steps a frame: for a progress bar)."""
+    m = measure(source, models, settings, trial=trial, on_step=on_step)
+    n = len(m.lm)
+    right = face_on_left(m.lm)
+    with AtomicVideoWriter(out, m.fps, m.size) as writer:
+        for i, img in enumerate(m.frames.bgr_frames()):
+            if i >= n:
                 break
-            if regions is not None:
-                hide(img, regions[i])
-            face = lm.face.image_xyz[i] if lm.face.found[i] else None
-            pose = lm.pose.image_xyz[i] if lm.pose.found[i] else None
-            ov = overlay_for(face, pose, lm.pose.visibility[i] if pose is not None else None, size)
-            draw.landmarks(img, ov, s, face=regions is None)
-            lines = [
-                f"{label}: {round(v[i]) + 0} deg" if math.isfinite(v[i]) else f"{label}: not seen"
-                for v, label in others
-            ]
-            draw.panel(img, gauge, float(values[i]), str(phases[i]), others=lines, s=s, right=right)
-            draw.gauge_bar(img, gauge, float(values[i]), s)
+            m.draw(img, i, right)
             writer.write(img)
             if on_step is not None:
                 on_step()
-        if writer.frames != len(lm):
+        if writer.frames != n:
             raise InputError(
                 f"{source.info.label} gave {writer.frames} frames on the second reading, "
-                f"{len(lm)} on the first",
+                f"{n} on the first",
                 "check the file is not being written to",
             )
         writer.publish()
-    written = len(lm)
-    hidden = (
-        0
-        if regions is None
-        else int(((regions[:, 2] > regions[:, 0]) & (regions[:, 3] > regions[:, 1])).sum())
-    )
-    return AnnotateResult(source.info.label, out, written, size[0], size[1], fps, hidden)
+    w, h = m.size
+    return AnnotateResult(source.info.label, out, n, w, h, m.fps, m.hidden_frames)

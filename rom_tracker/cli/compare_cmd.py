@@ -1,10 +1,20 @@
-"""``rom-tracker compare SESSION_A SESSION_B [--json]``: change beyond measurement noise?"""
+"""``rom-tracker compare SESSION_A SESSION_B [--json]``: change beyond measurement noise?
+``--video OUT.mp4 [--movement M --side S --mode MODE] [--blur-faces]``: the two sessions'
+trials side by side (:mod:`rom_tracker.annotate.before_after`)."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
+from rom_tracker.annotate import AnnotateSettings
+from rom_tracker.annotate.before_after import side_by_side, steps
+from rom_tracker.annotate.pairing import pick_pair, strip_lines
+from rom_tracker.cli.analyze_cmd import add_model_options, resolve_models
+from rom_tracker.display.progress import Progress
+from rom_tracker.errors import UsageError
+from rom_tracker.rom.movements import MODES, MOVEMENTS
 from rom_tracker.store import CompareRow, Store
 from rom_tracker.store.text import add_db_argument, deg, table, to_json, when
 
@@ -24,6 +34,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("session_a", type=int, metavar="SESSION_A", help="the earlier session id")
     p.add_argument("session_b", type=int, metavar="SESSION_B", help="the later session id")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    video = p.add_argument_group(
+        "side-by-side video",
+        "--video writes the two sessions' trials side by side, each annotated as `annotate` "
+        "does, aligned on their end of range, with the change against the MDC95 below. The "
+        "sessions need their videos kept (`record --keep-video`).",
+    )
+    video.add_argument("--video", type=Path, metavar="OUT.mp4", help="write the side by side")
+    video.add_argument("--movement", choices=list(MOVEMENTS), help="the movement to show")
+    video.add_argument("--side", metavar="SIDE", help="its side (left, right)")
+    video.add_argument("--mode", choices=MODES, help="its mode, when both were measured")
+    video.add_argument("--blur-faces", action="store_true", help="hide every face")
+    add_model_options(p)
     add_db_argument(p)
     p.set_defaults(func=run)
 
@@ -34,7 +56,44 @@ def beyond_noise(row: CompareRow) -> str:
     return {True: "yes", False: "no", None: "unknown"}[row.exceeds_mdc]
 
 
+def run_video(args: argparse.Namespace) -> int:
+    if args.video.suffix.lower() != ".mp4":
+        raise UsageError(f"--video {args.video}: the video is an .mp4", "e.g. --video ba.mp4")
+    with Store.open(args.db) as store:
+        pair = pick_pair(
+            store,
+            args.session_a,
+            args.session_b,
+            movement=args.movement,
+            side=args.side,
+            mode=args.mode,
+        )
+    what = "hip" if MOVEMENTS[pair.row.movement].needs == "hip" else "head"
+    settings = AnnotateSettings(
+        what=what, blur_faces=args.blur_faces, min_confidence=args.min_confidence
+    )
+    # --blur-faces runs both models whatever the movement: they find the heads to hide
+    models = resolve_models(args, "all" if args.blur_faces else what)
+    with Progress(steps(pair.halves), args.video.name, enabled=not args.quiet) as bar:
+        result = side_by_side(
+            pair.halves, strip_lines(pair.row), args.video, models, settings, on_step=bar.update
+        )
+    print(
+        f"{pair.before.label} | {pair.after.label}: {result.frames} frames, "
+        f"{result.width}x{result.height} at {result.fps:g} fps ({result.codec}) -> {result.out}",
+        flush=True,
+    )
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.video is not None:
+        return run_video(args)
+    if args.movement or args.side or args.mode or args.blur_faces:
+        raise UsageError(
+            "--movement, --side, --mode and --blur-faces choose what --video shows",
+            "add --video OUT.mp4",
+        )
     with Store.open(args.db) as store:
         a, b = store.session(args.session_a), store.session(args.session_b)
         rows = store.compare(a.id, b.id)

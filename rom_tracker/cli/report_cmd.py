@@ -4,12 +4,27 @@
 from __future__ import annotations
 
 import argparse
+import logging
+from collections.abc import Callable
 from pathlib import Path
 
-from rom_tracker.report import PAPERS, ReportRequest, check_out, parse_day, write_report
+from rom_tracker.annotate.stills import Still, Stills, end_range_stills
+from rom_tracker.cli.analyze_cmd import add_model_options, resolve_models
+from rom_tracker.report import (
+    PAPERS,
+    EndRangeFrames,
+    ReportData,
+    ReportRequest,
+    check_out,
+    parse_day,
+    write_report,
+)
+from rom_tracker.report.frames import EndRangeFrame, EndRangePair
 from rom_tracker.rom.movements import MOVEMENTS
 from rom_tracker.store import Store
 from rom_tracker.store.text import add_db_argument
+
+log = logging.getLogger(__name__)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,8 +54,57 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--paper", choices=PAPERS, default="A4", help="page size when printed (default A4)"
     )
+    p.add_argument(
+        "--show-faces",
+        action="store_true",
+        help="keep faces visible in the end-range frames (hidden by default)",
+    )
+    p.add_argument(
+        "--clips",
+        action="store_true",
+        help="add a few seconds of annotated video around each end of range (H.264, inline)",
+    )
+    add_model_options(p)
     add_db_argument(p)
     p.set_defaults(func=run)
+
+
+def _for_report(stills: Stills, faces_hidden: bool) -> EndRangeFrames:
+    def frame(s: Still) -> EndRangeFrame:
+        return EndRangeFrame(s.label, s.jpeg, s.clip)
+
+    pairs = tuple(
+        EndRangePair(p.movement, p.side, p.mode, frame(p.before), frame(p.after))
+        for p in stills.pairs
+    )
+    return EndRangeFrames(pairs, stills.missing, faces_hidden)
+
+
+def frames_maker(
+    args: argparse.Namespace, store: Store
+) -> Callable[[ReportData], EndRangeFrames | None]:
+    """The end-range frames of the report's two sessions (measured from their kept videos:
+    the models run only when a trial of both sessions has a kept video)."""
+
+    def make(data: ReportData) -> EndRangeFrames | None:
+        if not data.rows:
+            return None
+        kept = [s for s in (data.before, data.after) if (s.settings or {}).get("kept_video")]
+        if not kept:
+            return None  # no video kept: no section, no models run
+        models = resolve_models(args, "all")
+        stills = end_range_stills(
+            store,
+            (data.before.id, data.after.id),
+            data.rows,
+            models,
+            blur_faces=not args.show_faces,
+            clips=args.clips,
+            on_video=lambda p: log.info("measuring %s for its end-range frames", p.name),
+        )
+        return _for_report(stills, not args.show_faces)
+
+    return make
 
 
 def run(args: argparse.Namespace) -> int:
@@ -53,10 +117,14 @@ def run(args: argparse.Namespace) -> int:
         sessions=tuple(args.sessions) if args.sessions else None,
     )
     with Store.open(args.db) as store:
-        data = write_report(store, request, args.out, args.paper)
+        data = write_report(store, request, args.out, args.paper, frames_maker(args, store))
     n = len(data.sessions)
+    shown = ""
+    if data.frames is not None and data.frames.pairs:
+        kib = data.frames.size_bytes / 1024
+        shown = f", {len(data.frames.pairs)} before/after frame pair(s) ({kib:.0f} KiB inline)"
     print(
         f"{args.out}: {args.profile}, {n} session{'s' if n != 1 else ''}, "
-        f"{len(data.movements)} movement(s)"
+        f"{len(data.movements)} movement(s){shown}"
     )
     return 0

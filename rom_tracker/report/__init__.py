@@ -11,12 +11,15 @@ docs/accuracy.md (:mod:`.accuracy_doc`), the PDF is printed by a headless Chromi
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
 from rom_tracker.errors import UsageError
 from rom_tracker.files.outputs import atomic_write_bytes
 from rom_tracker.report import accuracy_doc
 from rom_tracker.report.data import ReportData, ReportRequest, gather, parse_day
+from rom_tracker.report.frames import EndRangeFrames
 from rom_tracker.report.html import render
 from rom_tracker.report.pdf import html_to_pdf
 from rom_tracker.store import Store
@@ -33,11 +36,21 @@ def check_out(out: Path) -> None:
         )
 
 
-def write_report(store: Store, request: ReportRequest, out: Path, paper: str = "A4") -> ReportData:
+def write_report(
+    store: Store,
+    request: ReportRequest,
+    out: Path,
+    paper: str = "A4",
+    frames: Callable[[ReportData], EndRangeFrames | None] | None = None,
+) -> ReportData:
     """Gather, render and write the report to ``out`` (.html, or .pdf via Chromium),
-    atomically: on any error no file (and no partial file) is left at ``out``."""
+    atomically: on any error no file (and no partial file) is left at ``out``. ``frames``
+    makes the end-range frames from the gathered data (the command line passes
+    :func:`rom_tracker.annotate.stills.end_range_frames`)."""
     check_out(out)
     data = gather(store, request, accuracy_doc.load())
+    if frames is not None:
+        data = dataclasses.replace(data, frames=frames(data))
     page = render(data, paper)
     if out.suffix.lower() == ".pdf":
         html_to_pdf(page, out)
@@ -46,4 +59,12 @@ def write_report(store: Store, request: ReportRequest, out: Path, paper: str = "
     return data
 
 
-__all__ = ["PAPERS", "ReportData", "ReportRequest", "check_out", "parse_day", "write_report"]
+__all__ = [
+    "PAPERS",
+    "EndRangeFrames",
+    "ReportData",
+    "ReportRequest",
+    "check_out",
+    "parse_day",
+    "write_report",
+]

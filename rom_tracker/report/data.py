@@ -18,6 +18,7 @@ from typing import Any
 from rom_tracker import __version__
 from rom_tracker.errors import NothingDetectedError, UsageError
 from rom_tracker.report.accuracy_doc import AccuracyFigures
+from rom_tracker.report.frames import EndRangeFrames
 from rom_tracker.rom.movements import MOVEMENTS
 from rom_tracker.store import CompareRow, Profile, Session, Store
 from rom_tracker.store.posture_history import PostureDay, posture_days
@@ -67,6 +68,7 @@ class ReportData:
     version: str = __version__
     models: dict[str, str] = field(default_factory=dict)  # name -> SHA-256, all sessions
     posture: tuple[PostureDay, ...] = ()  # the posture monitor's days; empty if never used
+    frames: EndRangeFrames | None = None  # end-range frames of kept videos (report.frames)
 
 
 def parse_day(text: str, option: str) -> date:

@@ -9,6 +9,7 @@ import math
 from html import escape
 
 from rom_tracker.display.palette import MODE_COLOURS
+from rom_tracker.report import frames
 from rom_tracker.report.data import ReportData
 from rom_tracker.report.svg import progress_chart
 from rom_tracker.rom.movements import MODES, MOVEMENTS
@@ -335,9 +336,10 @@ def render(d: ReportData, paper: str = "A4") -> str:
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>Range of motion report: {escape(d.profile.name)}</title>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<style>{CSS}</style></head><body>"
+        f"<style>{CSS}{frames.CSS}</style></head><body>"
         + _header(d, paper)
         + _compare(d)
+        + frames.frames_section(d.frames)
         + _movements(d)
         + _posture(d)
         + _accuracy(d)
