@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 import io
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -165,3 +167,70 @@ def espeak_engine() -> object:
     if engine is None:
         fail_on_ci_else_skip("espeak-ng is not installed (apt install espeak-ng)")
     return engine
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """The headless browser that renders reports and plays videos: a failure on CI, a
+    skip elsewhere."""
+    from rom_tracker.report.pdf import find_browser
+
+    browser = find_browser()
+    if browser is None:
+        reason = "no chromium/chrome on this machine (apt install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return browser
+
+
+HEAD_TURN = Path(__file__).resolve().parents[1] / "samples" / "head_turn.mp4"
+
+
+class KeptSessions:
+    """A database of sessions recorded with their videos kept (fixture ``record_kept``),
+    and the command line run on it as a user runs it (a subprocess, ``-q``)."""
+
+    def __init__(self, env: dict[str, str], work: Path) -> None:
+        self.env = {**os.environ, **env, "PYTHONPATH": str(HEAD_TURN.parents[1])}
+        self.work = work
+        self.db = work / "db.sqlite3"
+
+    def cli(self, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "rom_tracker", "-q", *args, "--db", str(self.db)],
+            env=self.env, capture_output=True, text=True, timeout=600, check=False,
+        )  # fmt: skip
+
+    def record(self, starts: tuple[int, ...], frames: int) -> KeptSessions:
+        """Profile "alex", one session per start frame: the left turn of head_turn.mp4 from
+        that frame on (``frames`` frames), recorded with ``--keep-video`` (kept<k>.mp4) on
+        the 1st, 29th ... of October 2026."""
+        import cv2
+
+        assert self.cli("profiles", "add", "alex").returncode == 0
+        for k, first in enumerate(starts):
+            clip = self.work / f"src{k}.mp4"
+            cap = cv2.VideoCapture(str(HEAD_TURN))
+            out = cv2.VideoWriter(str(clip), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (320, 240))
+            for i in range(first + frames):
+                ok, bgr = cap.read()
+                if ok and i >= first:
+                    out.write(bgr)
+            cap.release()
+            out.release()
+            done = self.cli(
+                "record", "--profile", "alex", "--movement", "neck_rotation", "--side", "left",
+                "--mode", "effortless", "--source", str(clip), "--keep-video",
+                str(self.work / f"kept{k}.mp4"), "--started-at",
+                f"2026-10-{1 + 28 * k:02d}T09:00:00Z",
+            )  # fmt: skip
+            assert done.returncode == 0, done.stderr
+        return self
+
+
+@pytest.fixture(scope="session")
+def record_kept(model_env: dict[str, str]) -> Callable[[Path, tuple[int, ...], int], KeptSessions]:
+    """``record_kept(folder, starts, frames)``: sessions recorded with their videos kept
+    (:meth:`KeptSessions.record`)."""
+    return lambda work, starts, frames: KeptSessions(model_env, work).record(starts, frames)

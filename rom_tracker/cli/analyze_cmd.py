@@ -7,41 +7,11 @@ import sys
 from pathlib import Path
 
 from rom_tracker.analyze import AnalyzeResult, AnalyzeSettings, analyze_source
+from rom_tracker.cli.model_options import add_model_options, resolve_models
 from rom_tracker.display.progress import Progress
 from rom_tracker.errors import InputError, RomTrackerError, UsageError
 from rom_tracker.media.capture import Frame, ImageSource, open_source
-from rom_tracker.media.models import resolve
-from rom_tracker.pipeline import WHAT_CHOICES, ModelPaths, What, needs_face, needs_pose
-
-POSE_VARIANTS = ("lite", "full", "heavy")
-
-
-def add_model_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by every command that runs the models."""
-    parser.add_argument(
-        "--model",
-        choices=POSE_VARIANTS,
-        default="lite",
-        help="pose landmarker variant (default: lite; full/heavy are slower, need a download)",
-    )
-    parser.add_argument(
-        "--face-model", type=Path, metavar="PATH", help="use this face_landmarker.task file"
-    )
-    parser.add_argument(
-        "--pose-model", type=Path, metavar="PATH", help="use this pose_landmarker_*.task file"
-    )
-    parser.add_argument(
-        "--mirror",
-        metavar="DIR|URL",
-        help="model mirror (default: $ROM_TRACKER_MODEL_MIRROR, then the official URL)",
-    )
-    parser.add_argument(
-        "--min-confidence",
-        type=float,
-        default=0.5,
-        metavar="P",
-        help="detection/tracking confidence threshold, 0..1 (default 0.5)",
-    )
+from rom_tracker.pipeline import WHAT_CHOICES
 
 
 def add_measure_options(parser: argparse.ArgumentParser) -> None:
@@ -84,25 +54,6 @@ def settings_from_args(args: argparse.Namespace) -> AnalyzeSettings:
     settings.neutral_spec()
     settings.camera_file()
     return settings
-
-
-def resolve_models(args: argparse.Namespace, what: What) -> ModelPaths:
-    if not 0.0 < args.min_confidence <= 1.0:
-        raise UsageError(
-            f"--min-confidence must be in (0, 1], got {args.min_confidence}", "use e.g. 0.5"
-        )
-    show = not args.quiet
-    face = (
-        resolve("face_landmarker", args.face_model, mirror=args.mirror, progress=show)
-        if needs_face(what)
-        else None
-    )
-    pose = (
-        resolve(f"pose_landmarker_{args.model}", args.pose_model, mirror=args.mirror, progress=show)
-        if needs_pose(what)
-        else None
-    )
-    return ModelPaths(face=face, pose=pose)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -11,7 +11,7 @@ from typing import Any
 from rom_tracker.annotate import AnnotateSettings
 from rom_tracker.annotate.before_after import side_by_side, steps
 from rom_tracker.annotate.pairing import pick_pair, strip_lines
-from rom_tracker.cli.analyze_cmd import add_model_options, resolve_models
+from rom_tracker.cli.model_options import add_model_options, resolve_models
 from rom_tracker.display.progress import Progress
 from rom_tracker.errors import UsageError
 from rom_tracker.rom.movements import MODES, MOVEMENTS

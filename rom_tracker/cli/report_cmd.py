@@ -7,9 +7,9 @@ import argparse
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rom_tracker.annotate.stills import Still, Stills, end_range_stills
-from rom_tracker.cli.analyze_cmd import add_model_options, resolve_models
+from rom_tracker.cli.model_options import add_model_options, resolve_models
 from rom_tracker.report import (
     PAPERS,
     EndRangeFrames,
@@ -23,6 +23,9 @@ from rom_tracker.report.frames import EndRangeFrame, EndRangePair
 from rom_tracker.rom.movements import MOVEMENTS
 from rom_tracker.store import Store
 from rom_tracker.store.text import add_db_argument
+
+if TYPE_CHECKING:
+    from rom_tracker.annotate.stills import Still, Stills
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +95,8 @@ def frames_maker(
         kept = [s for s in (data.before, data.after) if (s.settings or {}).get("kept_video")]
         if not kept:
             return None  # no video kept: no section, no models run
+        from rom_tracker.annotate.stills import end_range_stills  # OpenCV: only when needed
+
         models = resolve_models(args, "all")
         stills = end_range_stills(
             store,

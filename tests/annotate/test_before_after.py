@@ -8,7 +8,6 @@ import math
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import av
@@ -23,7 +22,6 @@ from rom_tracker.annotate.pairing import strip_lines
 from rom_tracker.store import CompareRow
 
 ROOT = Path(__file__).resolve().parents[2]
-HEAD_TURN = ROOT / "samples" / "head_turn.mp4"
 OFFSET = 20  # session B's video starts this many frames later in the same render
 
 
@@ -74,50 +72,12 @@ def test_strip_lines(row: CompareRow, text: str) -> None:
     assert lines[1][0].startswith(text)
 
 
-def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "rom_tracker", "-q", *args],
-        capture_output=True, text=True, timeout=600, check=False,
-        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
-    )  # fmt: skip
-
-
-def _frames(src: Path, dest: Path, first: int, n: int) -> Path:
-    """Frames ``first`` .. ``first + n - 1`` of ``src`` as a video (mp4v, as a camera file)."""
-    cap = cv2.VideoCapture(str(src))
-    out = cv2.VideoWriter(str(dest), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (320, 240))
-    for i in range(first + n):
-        ok, bgr = cap.read()
-        if ok and i >= first:
-            out.write(bgr)
-    cap.release()
-    out.release()
-    return dest
-
-
-@dataclass(frozen=True)
-class Kept:
-    db: Path
-    env: dict[str, str]
-    work: Path
-
-
 @pytest.fixture(scope="module")
-def kept(model_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Kept:
+def kept(record_kept, tmp_path_factory: pytest.TempPathFactory):
     """Two sessions of profile "alex" with their videos kept: the left turn and hold of
-    samples/head_turn.mp4 (frames 0-239), and the same render from frame OFFSET on."""
+    samples/head_turn.mp4 (frames 0-219), and the same render from frame OFFSET on."""
     work = tmp_path_factory.mktemp("before_after")
-    db = work / "db.sqlite3"
-    assert _cli(model_env, "profiles", "add", "alex", "--db", str(db)).returncode == 0
-    for k, (first, day) in enumerate(((0, "2026-10-01"), (OFFSET, "2026-10-29"))):
-        clip = _frames(HEAD_TURN, work / f"src{k}.mp4", first, 240 - OFFSET)
-        done = _cli(
-            model_env, "record", "--profile", "alex", "--movement", "neck_rotation", "--side",
-            "left", "--mode", "effortless", "--source", str(clip), "--keep-video",
-            str(work / f"kept{k}.mp4"), "--started-at", f"{day}T09:00:00Z", "--db", str(db),
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr
-    return Kept(db, model_env, work)
+    return record_kept(work, (0, OFFSET), 240 - OFFSET)
 
 
 def _decode(path: Path) -> tuple[str, list[np.ndarray]]:
@@ -128,9 +88,9 @@ def _decode(path: Path) -> tuple[str, list[np.ndarray]]:
 
 @pytest.mark.real
 @pytest.mark.slow
-def test_side_by_side_is_aligned_on_the_end_of_range(kept: Kept) -> None:
+def test_side_by_side_is_aligned_on_the_end_of_range(kept) -> None:
     out = kept.work / "ba.mp4"
-    done = _cli(kept.env, "compare", "1", "2", "--video", str(out), "--db", str(kept.db))
+    done = kept.cli("compare", "1", "2", "--video", str(out))
     assert done.returncode == 0, done.stderr
     print(done.stdout)
     assert "Before: session 1, 2026-10-01, effortless" in done.stdout
@@ -171,7 +131,8 @@ def _faces_in(frames: list[np.ndarray], video: Path, env: dict[str, str], conf: 
     out.release()
     with pytest.MonkeyPatch.context() as mp:
         for key, value in env.items():
-            mp.setenv(key, value)
+            if key.startswith("ROM_TRACKER_"):  # the model mirror and cache
+                mp.setenv(key, value)
         face = resolve("face_landmarker", progress=False)
     lm = run_models(open_source(video), ModelPaths(face=face, pose=None), min_confidence=conf)
     return int(lm.face.found.sum())
@@ -179,11 +140,9 @@ def _faces_in(frames: list[np.ndarray], video: Path, env: dict[str, str], conf: 
 
 @pytest.mark.real
 @pytest.mark.slow
-def test_blur_faces_leaves_no_face(kept: Kept) -> None:
+def test_blur_faces_leaves_no_face(kept) -> None:
     out = kept.work / "blurred.mp4"
-    done = _cli(
-        kept.env, "compare", "1", "2", "--video", str(out), "--blur-faces", "--db", str(kept.db)
-    )
+    done = kept.cli("compare", "1", "2", "--video", str(out), "--blur-faces")
     assert done.returncode == 0, done.stderr
     _, frames = _decode(out)
     for x, half in ((0, "left"), (320, "right")):
@@ -199,13 +158,21 @@ def test_blur_faces_leaves_no_face(kept: Kept) -> None:
         assert found >= 0.9 * len(frames)
 
 
+def _cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "rom_tracker", "-q", *args, "--db", str(db)],
+        capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+
+
 def test_session_without_kept_video(tmp_path: Path) -> None:
     db = tmp_path / "db.sqlite3"
     sample = ROOT / "samples" / "sample_sessions.json"
-    assert _cli({}, "import", str(sample), "--db", str(db)).returncode == 0
+    assert _cli(db, "import", str(sample)).returncode == 0
     out = tmp_path / "out" / "ba.mp4"
-    done = _cli({}, "compare", "1", "2", "--video", str(out), "--movement", "neck_rotation",
-                "--side", "left", "--mode", "effortless", "--db", str(db))  # fmt: skip
+    done = _cli(db, "compare", "1", "2", "--video", str(out), "--movement", "neck_rotation",
+                "--side", "left", "--mode", "effortless")  # fmt: skip
     err = done.stderr.strip().splitlines()
     assert done.returncode == 3 and len(err) == 1, done.stderr
     assert "(session 1, 2026-" in err[0] and "has no kept video" in err[0]
@@ -216,5 +183,5 @@ def test_session_without_kept_video(tmp_path: Path) -> None:
         (["--side", "left"], "add --video"),
         (["--video", str(tmp_path / "x.avi")], "is an .mp4"),
     ):
-        done = _cli({}, "compare", "1", "2", *args, "--db", str(db))
+        done = _cli(db, "compare", "1", "2", *args)
         assert done.returncode == 2 and words in done.stderr, done.stderr

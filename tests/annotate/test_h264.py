@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import html
 import logging
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from rom_tracker.annotate import encoders
 from rom_tracker.annotate.video_out import AtomicVideoWriter
 from rom_tracker.cli import main
-from rom_tracker.report.pdf import find_browser, headless_args
+from rom_tracker.report.pdf import headless_args
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAD_TURN = ROOT / "samples" / "head_turn.mp4"
@@ -86,16 +85,6 @@ def test_error_while_encoding_leaves_nothing(tmp_path: Path) -> None:
     assert not list(tmp_path.iterdir())
 
 
-def _chromium() -> str:
-    browser = find_browser()
-    if browser is None:
-        reason = "no chromium/chrome on this machine (apt install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return browser
-
-
 PAGE = """<!doctype html><html><body><video id=v src="{src}" muted preload=auto></video>
 <pre id=o>pending</pre><script>
 const v = document.getElementById('v'), o = document.getElementById('o');
@@ -106,13 +95,13 @@ v.addEventListener('error', () => {{ o.textContent = 'error ' + v.error.code; }}
 </script></body></html>"""
 
 
-def play_in_chromium(video: Path, work: Path) -> str:
+def play_in_chromium(video: Path, work: Path, browser: str) -> str:
     """What headless Chromium's <video> says of ``video``: ``readyState=.. duration=..
     size=WxH`` once it can play, ``error N`` if it cannot."""
     page = video.parent / f"{video.stem}.html"
     page.write_text(PAGE.format(src=html.escape(video.name)), encoding="utf-8")
     done = subprocess.run(
-        [*headless_args(_chromium(), str(work / "profile")), "--allow-file-access-from-files",
+        [*headless_args(browser, str(work / "profile")), "--allow-file-access-from-files",
          "--autoplay-policy=no-user-gesture-required", "--virtual-time-budget=10000",
          "--dump-dom", page.as_uri()],
         capture_output=True, text=True, timeout=120, check=True,
@@ -125,7 +114,7 @@ def play_in_chromium(video: Path, work: Path) -> str:
 @pytest.mark.real
 @pytest.mark.slow
 def test_annotated_video_plays_in_chromium(
-    use_models, tmp_path: Path, first_frames, video_shape
+    use_models, tmp_path: Path, first_frames, video_shape, chromium: str
 ) -> None:
     clip = first_frames(HEAD_TURN, tmp_path / "in" / "clip.mp4", 60)
     out = tmp_path / "out" / "a.mp4"
@@ -133,10 +122,10 @@ def test_annotated_video_plays_in_chromium(
     codec, n, size, rate = _read_back(out)
     assert (codec, n, size) == ("h264", 60, (320, 240)) and rate == pytest.approx(30.0)
     assert video_shape(out) == video_shape(clip)
-    said = play_in_chromium(out, tmp_path)
+    said = play_in_chromium(out, tmp_path, chromium)
     print(f"chromium: {said}")
     assert said == "readyState=4 duration=2 size=320x240"
     # the control: the same frames as mp4v (the old writer) do not play
-    said = play_in_chromium(clip, tmp_path)
+    said = play_in_chromium(clip, tmp_path, chromium)
     print(f"chromium on mp4v: {said}")
     assert said.startswith("error")
