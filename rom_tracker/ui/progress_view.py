@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from rom_tracker.errors import RomTrackerError
+from rom_tracker.pipeline import ModelPaths
 from rom_tracker.report import ReportRequest, write_report
 from rom_tracker.rom.movements import MODES, MOVEMENTS
 from rom_tracker.store import Store
@@ -38,7 +39,9 @@ from rom_tracker.store.trends import (
 )
 from rom_tracker.ui import theme
 from rom_tracker.ui.date_ticks import plan_ticks, view_range
+from rom_tracker.ui.feed import default_models
 from rom_tracker.ui.live_view import label, panel
+from rom_tracker.ui.side_by_side import SideBySideActions, SideBySideJob
 from rom_tracker.ui.widgets import fmt_deg
 
 COMPARE_COLUMNS = ("Movement", "Side", "Mode", "Before", "After", "Change", "MDC95", "Real change?")
@@ -102,7 +105,7 @@ def _brush(colour: str, alpha: int) -> QBrush:
     return QBrush(c)
 
 
-class ProgressView(QWidget):
+class ProgressView(SideBySideActions, QWidget):
     def __init__(
         self, store: Store, profile: Callable[[], str | None], parent: QWidget | None = None
     ) -> None:
@@ -133,6 +136,16 @@ class ProgressView(QWidget):
         self.after = QComboBox()
         compare = QPushButton("Compare")
         compare.clicked.connect(self.compare)
+        self.side_by_side_button = QPushButton("Side by side...")
+        self.side_by_side_button.setToolTip(
+            "A video of the two sessions' trials of this movement and side side by side, "
+            "aligned on their end of range (the sessions need their videos kept)"
+        )
+        self.side_by_side_button.clicked.connect(self.side_by_side)
+        #: where to save the video (None: cancelled), the models; tests replace them
+        self.ask_video_path: Callable[[Path], Path | None] = self._ask_video_path
+        self.models: Callable[[], ModelPaths] = default_models
+        self.job: SideBySideJob | None = None
         self.table = QTableWidget(0, len(COMPARE_COLUMNS))
         self.table.setHorizontalHeaderLabels(COMPARE_COLUMNS)
         self.table.verticalHeader().setVisible(False)
@@ -155,6 +168,7 @@ class ProgressView(QWidget):
         row.addWidget(label("After", "muted"))
         row.addWidget(self.after, 1)
         row.addWidget(compare)
+        row.addWidget(self.side_by_side_button)
         cl.addLayout(row)
         cl.addWidget(self.table)
         layout = QVBoxLayout(self)
