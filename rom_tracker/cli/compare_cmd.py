@@ -42,7 +42,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     video.add_argument("--video", type=Path, metavar="OUT.mp4", help="write the side by side")
     video.add_argument("--movement", choices=list(MOVEMENTS), help="the movement to show")
-    video.add_argument("--side", metavar="SIDE", help="its side (left, right)")
+    video.add_argument(
+        "--side", metavar="SIDE", help="its side (left, right; neck_flexion: flexion, extension)"
+    )
     video.add_argument("--mode", choices=MODES, help="its mode, when both were measured")
     video.add_argument("--blur-faces", action="store_true", help="hide every face")
     add_model_options(p)
