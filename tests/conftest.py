@@ -234,3 +234,11 @@ def record_kept(model_env: dict[str, str]) -> Callable[[Path, tuple[int, ...], i
     """``record_kept(folder, starts, frames)``: sessions recorded with their videos kept
     (:meth:`KeptSessions.record`)."""
     return lambda work, starts, frames: KeptSessions(model_env, work).record(starts, frames)
+
+
+@pytest.fixture(scope="session")
+def kept_sessions(record_kept, tmp_path_factory: pytest.TempPathFactory) -> KeptSessions:
+    """Profile "alex": two sessions of the left turn of head_turn.mp4 (its first 200 frames:
+    a turn and a 4.5 s hold), their videos kept; recorded once per test session. Read it,
+    do not add to it."""
+    return record_kept(tmp_path_factory.mktemp("kept"), (0, 0), 200)

@@ -21,12 +21,10 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.real, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def kept(record_kept, tmp_path_factory: pytest.TempPathFactory):
-    """Profile "alex": two sessions of the left turn of samples/head_turn.mp4 (its first
-    200 frames: a turn and a 4.5 s hold), the videos kept."""
-    work = tmp_path_factory.mktemp("report_frames")
-    return record_kept(work, (0, 0), 200)
+@pytest.fixture
+def kept(kept_sessions):
+    """Profile "alex": two sessions with their videos kept (tests/conftest.py)."""
+    return kept_sessions
 
 
 def _report(kept, name: str, *extra: str) -> tuple[Path, str]:

@@ -26,11 +26,10 @@ def _view(qtbot, store: Store, profile: str):
 
 @pytest.mark.real
 @pytest.mark.slow
-def test_side_by_side_off_the_gui_thread(qtbot, tmp_path: Path, record_kept, real_models) -> None:
+def test_side_by_side_off_the_gui_thread(qtbot, tmp_path: Path, kept_sessions, real_models) -> None:
     from PySide6.QtCore import Qt
 
-    kept = record_kept(tmp_path, (0, 0), 200)
-    with Store.open(kept.db) as store:
+    with Store.open(kept_sessions.db) as store:
         view = _view(qtbot, store, "alex")
         view.side.setCurrentIndex(view.side.findData("left"))
         assert (view.before.currentData(), view.after.currentData()) == (1, 2)
