@@ -16,6 +16,7 @@ read back as bytes.
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -32,7 +33,9 @@ from rom_tracker.errors import InputError
 from rom_tracker.media.capture import open_source
 from rom_tracker.pipeline import ModelPaths, What
 from rom_tracker.rom.movements import MOVEMENTS
-from rom_tracker.store import CompareRow, Store
+from rom_tracker.store import CompareRow, Session, Store
+
+log = logging.getLogger(__name__)
 
 STILL_WIDTH = 480
 JPEG_QUALITY = 72
@@ -57,8 +60,12 @@ class StillPair:
 
 @dataclass(frozen=True)
 class Stills:
+    """The report's end-range frames (the shape :class:`rom_tracker.report.frames.
+    EndRangeFrames` reads)."""
+
     pairs: tuple[StillPair, ...]
-    missing: tuple[str, ...]  # "Neck rotation, left, effortless: trial 5 (session 1, ...)"
+    missing: tuple[str, ...]  # "neck rotation, left, effortless: trial 5 (session 1, ...)"
+    faces_hidden: bool = True
 
 
 def _scaled(img: np.ndarray) -> np.ndarray:
@@ -141,4 +148,33 @@ def end_range_stills(
                 measured[half.video] = measure(source, models, settings, budget=0)
             shots.append(still(measured[half.video].with_trial(half.trial), half, clips))
         pairs.append(StillPair(row.movement, row.side, row.mode, shots[0], shots[1]))
-    return Stills(tuple(pairs), tuple(missing))
+    return Stills(tuple(pairs), tuple(missing), blur_faces)
+
+
+def kept_a_video(session: Session) -> bool:
+    return bool((session.settings if isinstance(session.settings, dict) else {}).get("kept_video"))
+
+
+def report_stills(
+    store: Store,
+    before: Session,
+    after: Session,
+    rows: Sequence[CompareRow],
+    models: Callable[[], ModelPaths],
+    *,
+    blur_faces: bool = True,
+    clips: bool = False,
+) -> Stills | None:
+    """The report's end-range frames, or None (no model run) when neither session kept a
+    video or there is nothing to compare; ``models`` is called only when needed."""
+    if not rows or not (kept_a_video(before) or kept_a_video(after)):
+        return None
+    return end_range_stills(
+        store,
+        (before.id, after.id),
+        rows,
+        models(),
+        blur_faces=blur_faces,
+        clips=clips,
+        on_video=lambda p: log.info("measuring %s for its end-range frames", p.name),
+    )

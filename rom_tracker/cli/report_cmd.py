@@ -7,7 +7,6 @@ import argparse
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from rom_tracker.cli.model_options import add_model_options, resolve_models
 from rom_tracker.report import (
@@ -19,13 +18,10 @@ from rom_tracker.report import (
     parse_day,
     write_report,
 )
-from rom_tracker.report.frames import EndRangeFrame, EndRangePair
+from rom_tracker.report.frames import size_bytes
 from rom_tracker.rom.movements import MOVEMENTS
 from rom_tracker.store import Store
 from rom_tracker.store.text import add_db_argument
-
-if TYPE_CHECKING:
-    from rom_tracker.annotate.stills import Still, Stills
 
 log = logging.getLogger(__name__)
 
@@ -72,42 +68,24 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=run)
 
 
-def _for_report(stills: Stills, faces_hidden: bool) -> EndRangeFrames:
-    def frame(s: Still) -> EndRangeFrame:
-        return EndRangeFrame(s.label, s.jpeg, s.clip)
-
-    pairs = tuple(
-        EndRangePair(p.movement, p.side, p.mode, frame(p.before), frame(p.after))
-        for p in stills.pairs
-    )
-    return EndRangeFrames(pairs, stills.missing, faces_hidden)
-
-
 def frames_maker(
     args: argparse.Namespace, store: Store
 ) -> Callable[[ReportData], EndRangeFrames | None]:
-    """The end-range frames of the report's two sessions (measured from their kept videos:
-    the models run only when a trial of both sessions has a kept video)."""
+    """The end-range frames of the report's two sessions, from their kept videos (the
+    models run only when one of them kept a video)."""
 
     def make(data: ReportData) -> EndRangeFrames | None:
-        if not data.rows:
-            return None
-        kept = [s for s in (data.before, data.after) if (s.settings or {}).get("kept_video")]
-        if not kept:
-            return None  # no video kept: no section, no models run
-        from rom_tracker.annotate.stills import end_range_stills  # OpenCV: only when needed
+        from rom_tracker.annotate.stills import report_stills  # OpenCV: only when needed
 
-        models = resolve_models(args, "all")
-        stills = end_range_stills(
+        return report_stills(
             store,
-            (data.before.id, data.after.id),
+            data.before,
+            data.after,
             data.rows,
-            models,
+            lambda: resolve_models(args, "all"),
             blur_faces=not args.show_faces,
             clips=args.clips,
-            on_video=lambda p: log.info("measuring %s for its end-range frames", p.name),
         )
-        return _for_report(stills, not args.show_faces)
 
     return make
 
@@ -126,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     n = len(data.sessions)
     shown = ""
     if data.frames is not None and data.frames.pairs:
-        kib = data.frames.size_bytes / 1024
+        kib = size_bytes(data.frames) / 1024
         shown = f", {len(data.frames.pairs)} before/after frame pair(s) ({kib:.0f} KiB inline)"
     print(
         f"{args.out}: {args.profile}, {n} session{'s' if n != 1 else ''}, "

@@ -11,42 +11,54 @@ URI fetches nothing: the report still reads the same with the network off.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from collections.abc import Sequence
 from html import escape
+from typing import Protocol
 
 from rom_tracker.rom.movements import MOVEMENTS
 
 
-@dataclass(frozen=True)
-class EndRangeFrame:
-    """One trial's end of range: its words, a JPEG and maybe an H.264 clip (MP4 bytes)."""
-
-    label: str  # e.g. "Before: session 3, 2026-10-01, 25.9°"
-    jpeg: bytes
-    clip: bytes = b""
-
-
-@dataclass(frozen=True)
-class EndRangePair:
-    movement: str
-    side: str
-    mode: str
-    before: EndRangeFrame
-    after: EndRangeFrame
-
-
-@dataclass(frozen=True)
-class EndRangeFrames:
-    """What the report shows of the kept videos: the pairs, the movements left without
-    (no kept video: a sentence each), and whether faces were hidden."""
-
-    pairs: tuple[EndRangePair, ...] = ()
-    missing: tuple[str, ...] = ()
-    faces_hidden: bool = True
+class EndRangeFrame(Protocol):
+    """One trial's end of range: its words, a JPEG and maybe an H.264 clip (MP4 bytes;
+    empty: none)."""
 
     @property
-    def size_bytes(self) -> int:
-        return sum(len(f.jpeg) + len(f.clip) for p in self.pairs for f in (p.before, p.after))
+    def label(self) -> str: ...  # e.g. "Before: session 3, 2026-10-01, effortless, 25.9 deg"
+    @property
+    def jpeg(self) -> bytes: ...
+    @property
+    def clip(self) -> bytes: ...
+
+
+class EndRangePair(Protocol):
+    @property
+    def movement(self) -> str: ...
+    @property
+    def side(self) -> str: ...
+    @property
+    def mode(self) -> str: ...
+    @property
+    def before(self) -> EndRangeFrame: ...
+    @property
+    def after(self) -> EndRangeFrame: ...
+
+
+class EndRangeFrames(Protocol):
+    """What the report shows of the kept videos (made by
+    :class:`rom_tracker.annotate.stills.Stills`, which has this shape): the pairs, the rows
+    left without (no kept video: a sentence each), and whether faces were hidden."""
+
+    @property
+    def pairs(self) -> Sequence[EndRangePair]: ...
+    @property
+    def missing(self) -> Sequence[str]: ...
+    @property
+    def faces_hidden(self) -> bool: ...
+
+
+def size_bytes(frames: EndRangeFrames) -> int:
+    """The pictures' and clips' bytes (before base64)."""
+    return sum(len(f.jpeg) + len(f.clip) for p in frames.pairs for f in (p.before, p.after))
 
 
 def _uri(kind: str, data: bytes) -> str:

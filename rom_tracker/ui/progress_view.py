@@ -41,7 +41,7 @@ from rom_tracker.ui import theme
 from rom_tracker.ui.date_ticks import plan_ticks, view_range
 from rom_tracker.ui.feed import default_models
 from rom_tracker.ui.live_view import label, panel
-from rom_tracker.ui.side_by_side import SideBySideActions, SideBySideJob
+from rom_tracker.ui.video_jobs import Job, KeptVideoActions
 from rom_tracker.ui.widgets import fmt_deg
 
 COMPARE_COLUMNS = ("Movement", "Side", "Mode", "Before", "After", "Change", "MDC95", "Real change?")
@@ -105,7 +105,7 @@ def _brush(colour: str, alpha: int) -> QBrush:
     return QBrush(c)
 
 
-class ProgressView(SideBySideActions, QWidget):
+class ProgressView(KeptVideoActions, QWidget):
     def __init__(
         self, store: Store, profile: Callable[[], str | None], parent: QWidget | None = None
     ) -> None:
@@ -145,7 +145,7 @@ class ProgressView(SideBySideActions, QWidget):
         #: where to save the video (None: cancelled), the models; tests replace them
         self.ask_video_path: Callable[[Path], Path | None] = self._ask_video_path
         self.models: Callable[[], ModelPaths] = default_models
-        self.job: SideBySideJob | None = None
+        self.job: Job | None = None
         self.table = QTableWidget(0, len(COMPARE_COLUMNS))
         self.table.setHorizontalHeaderLabels(COMPARE_COLUMNS)
         self.table.verticalHeader().setVisible(False)
@@ -424,6 +424,8 @@ class ProgressView(SideBySideActions, QWidget):
         request = ReportRequest(
             profile, sessions=(a, b) if a is not None and b is not None and a != b else None
         )
+        if self.report_in_background(profile, request, path):
+            return path  # with end-range frames: written (and opened) by a worker thread
         try:
             write_report(self.store, request, path)
         except RomTrackerError as exc:

@@ -1,5 +1,6 @@
-"""The Progress tab's "Side by side...": the video made off the GUI thread (the window
-stays live, progress shown), opened when done; a session without a kept video says why."""
+"""The Progress tab's work on kept videos: "Side by side..." made off the GUI thread (the
+window stays live, progress shown), opened when done; a session without a kept video says
+why; "Report..." with kept videos writes the end-range frames on a worker thread."""
 
 from __future__ import annotations
 
@@ -42,15 +43,34 @@ def test_side_by_side_off_the_gui_thread(qtbot, tmp_path: Path, kept_sessions, r
         assert job is not None and not view.side_by_side_button.isEnabled()
         progress: list[int] = []
         job.progress.connect(lambda done, total: progress.append(done))
-        with qtbot.waitSignal(job.finished, timeout=300_000):
-            pass
-        qtbot.waitUntil(view.side_by_side_button.isEnabled, timeout=5_000)
         out = tmp_path / "ba.mp4"
+        qtbot.waitUntil(lambda: opened == [out], timeout=300_000)  # whenever the job ends
+        assert view.side_by_side_button.isEnabled()
         assert opened == [out] and view.message.text() == f"Video written to {out}"
         assert progress and progress[-1] == job.total  # progress was reported to the end
         with av.open(str(out)) as box:
             assert box.streams.video[0].codec_context.name == "h264"
             assert sum(1 for _ in box.decode(video=0)) > 100
+
+
+@pytest.mark.real
+@pytest.mark.slow
+def test_report_with_kept_videos_has_the_frames(
+    qtbot, tmp_path: Path, kept_sessions, real_models
+) -> None:
+    with Store.open(kept_sessions.db) as store:
+        view = _view(qtbot, store, "alex")
+        opened: list[Path] = []
+        view.ask_report_path = lambda suggested: tmp_path / "client.html"
+        view.open_report = opened.append
+        view.models = lambda: real_models
+        path = view.write_report()
+        assert path == tmp_path / "client.html" and view.job is not None
+        assert "measuring the kept videos" in view.message.text()
+        qtbot.waitUntil(lambda: opened == [path], timeout=300_000)  # whenever the job ends
+        html = path.read_text(encoding="utf-8")
+        assert "End of range, before and after" in html and "Faces are hidden" in html
+        assert html.count('src="data:image/jpeg;base64,') == 2
 
 
 def test_without_kept_video_the_view_says_why(qtbot, tmp_path: Path) -> None:

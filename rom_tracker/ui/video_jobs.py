@@ -1,10 +1,12 @@
-"""The Progress tab's "Side by side...": ``compare --video`` for the chosen Before and
-After sessions, run off the GUI thread with its progress shown.
+"""The Progress tab's work on kept videos, off the GUI thread: "Side by side..."
+(``compare --video`` for the chosen Before and After sessions, with its progress shown) and
+"Report..." when those sessions kept their videos (the report's end-range frames run the
+models).
 
 The trials and their kept videos are chosen on the GUI thread (the store's connection
 belongs to it; :func:`rom_tracker.annotate.pairing.pick_pair`); the measuring, drawing and
-encoding run on a worker thread (:func:`rom_tracker.annotate.before_after.side_by_side`),
-which reports its progress and its end through Qt signals, so the window stays live.
+encoding run on a worker thread (:class:`Job`), which reports its progress and its end
+through Qt signals, so the window stays live.
 """
 
 from __future__ import annotations
@@ -20,61 +22,86 @@ from PySide6.QtWidgets import QFileDialog
 from rom_tracker.annotate import AnnotateSettings
 from rom_tracker.annotate.before_after import side_by_side, steps
 from rom_tracker.annotate.pairing import Pair, pick_pair, strip_lines
+from rom_tracker.annotate.stills import kept_a_video, report_stills
 from rom_tracker.errors import RomTrackerError, UsageError
 from rom_tracker.pipeline import ModelPaths
+from rom_tracker.report import ReportRequest, write_report
 from rom_tracker.rom.movements import MOVEMENTS
 from rom_tracker.store import Store
 
 
-class SideBySideJob(QObject):
-    """One side-by-side video in the making. Signals: ``progress(done, total)``,
+class Job(QObject):
+    """Work on a worker thread (``work(step)`` -> the file it wrote), told to the GUI by
+    signals: ``progress(done, total)`` (every 10th ``step`` when ``total`` is known),
     ``finished(path)``, ``failed(message)`` (a one-line problem and its fix)."""
 
     progress = Signal(int, int)
-    finished = Signal(object)  # the video's Path
+    finished = Signal(object)  # the Path written
     failed = Signal(str)
 
-    def __init__(self, pair: Pair, out: Path, models: Callable[[], ModelPaths]) -> None:
+    def __init__(self, work: Callable[[Callable[[], None]], Path], total: int = 0) -> None:
         super().__init__()
-        self.pair = pair
-        self.out = out
-        self.models = models
-        self.total = steps(pair.halves)
+        self.work = work
+        self.total = total
         self._done = 0
         self._thread: threading.Thread | None = None
 
     def _step(self) -> None:
         self._done += 1
-        if self._done % 10 == 0:
+        if self.total and self._done % 10 == 0:
             self.progress.emit(min(self._done, self.total), self.total)
 
     def _run(self) -> None:
-        what = "hip" if MOVEMENTS[self.pair.row.movement].needs == "hip" else "head"
         try:
-            side_by_side(
-                self.pair.halves,
-                strip_lines(self.pair.row),
-                self.out,
-                self.models(),
-                AnnotateSettings(what=what),
-                on_step=self._step,
-            )
+            out = self.work(self._step)
         except RomTrackerError as exc:
             self.failed.emit(str(exc))
             return
         except Exception as exc:  # shown, not lost: the GUI thread cannot see this one
             self.failed.emit(f"{type(exc).__name__}: {exc}")
             return
-        self.progress.emit(self.total, self.total)
-        self.finished.emit(self.out)
+        if self.total:
+            self.progress.emit(self.total, self.total)
+        self.finished.emit(out)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="side-by-side", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="video-job", daemon=True)
         self._thread.start()
 
     def wait(self, timeout_s: float | None = None) -> None:
         if self._thread is not None:
             self._thread.join(timeout_s)
+
+
+def side_by_side_job(pair: Pair, out: Path, models: Callable[[], ModelPaths]) -> Job:
+    """``compare --video`` of ``pair`` into ``out``."""
+    what = "hip" if MOVEMENTS[pair.row.movement].needs == "hip" else "head"
+
+    def work(step: Callable[[], None]) -> Path:
+        settings = AnnotateSettings(what=what)
+        side_by_side(pair.halves, strip_lines(pair.row), out, models(), settings, on_step=step)
+        return out
+
+    return Job(work, steps(pair.halves))
+
+
+def report_job(
+    db: Path, request: ReportRequest, out: Path, models: Callable[[], ModelPaths]
+) -> Job:
+    """The report with its end-range frames (faces hidden), from its own connection to the
+    store at ``db`` (a connection belongs to the thread that opened it)."""
+
+    def work(_step: Callable[[], None]) -> Path:
+        with Store.open(db) as store:
+            write_report(
+                store,
+                request,
+                out,
+                frames=lambda d: report_stills(store, d.before, d.after, d.rows, models),
+            )
+        return out
+
+    return Job(work)
 
 
 def prepare(store: Store, before: int, after: int, movement: str, side: str) -> Pair:
@@ -87,8 +114,9 @@ def prepare(store: Store, before: int, after: int, movement: str, side: str) -> 
         return pick_pair(store, before, after, movement=movement, side=side)
 
 
-class SideBySideActions:
-    """The Progress view's "Side by side..." button (mixed into
+class KeptVideoActions:
+    """The Progress view's "Side by side..." button and its report with end-range frames
+    (mixed into
     :class:`rom_tracker.ui.progress_view.ProgressView`, whose widgets it uses: ``before``,
     ``after``, ``movement``, ``side``, ``message``, ``side_by_side_button``, ``store``,
     ``ask_video_path``, ``models``, ``open_report``)."""
@@ -103,7 +131,7 @@ class SideBySideActions:
     ask_video_path: Callable[[Path], Path | None]
     models: Callable[[], ModelPaths]
     open_report: Callable[[Path], object]
-    job: SideBySideJob | None
+    job: Job | None
 
     def _ask_video_path(self, suggested: Path) -> Path | None:
         path, _ = QFileDialog.getSaveFileName(
@@ -114,7 +142,7 @@ class SideBySideActions:
         )
         return Path(path) if path else None
 
-    def side_by_side(self) -> SideBySideJob | None:
+    def side_by_side(self) -> Job | None:
         """Ask where, then make the side-by-side video of the chosen sessions (this
         movement and side) on a worker thread; progress and problems on the message line,
         the video opened when done."""
@@ -131,7 +159,7 @@ class SideBySideActions:
         path = self.ask_video_path(Path.home() / f"rom-tracker-{a}-vs-{b}-{movement}-{side}.mp4")
         if path is None:
             return None
-        job = SideBySideJob(pair, path.with_suffix(".mp4"), self.models)
+        job = side_by_side_job(pair, path.with_suffix(".mp4"), self.models)
         # bound methods of this widget: Qt queues the worker thread's signals to the GUI's
         job.progress.connect(self._side_by_side_progress)
         job.failed.connect(self._side_by_side_failed)
@@ -151,4 +179,24 @@ class SideBySideActions:
     def _side_by_side_finished(self, out: Path) -> None:
         self.side_by_side_button.setEnabled(True)
         self.message.setText(f"Video written to {out}")
+        self.open_report(out)
+
+    def report_in_background(self, profile: str, request: ReportRequest, path: Path) -> bool:
+        """Start the report on a worker thread when a session of ``profile`` kept its video
+        (its end-range frames run the models); False: nothing kept, write it here."""
+        if not any(kept_a_video(s) for s in self.store.sessions(profile)):
+            return False
+        job = report_job(self.store.path, request, path, self.models)
+        job.failed.connect(self._report_failed)
+        job.finished.connect(self._report_finished)
+        self.message.setText("Report: measuring the kept videos for the end-range frames...")
+        self.job = job
+        job.start()
+        return True
+
+    def _report_failed(self, problem: str) -> None:
+        self.message.setText(f"No report: {problem}")
+
+    def _report_finished(self, out: Path) -> None:
+        self.message.setText(f"Report written to {out}")
         self.open_report(out)
