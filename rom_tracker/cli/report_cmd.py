@@ -33,7 +33,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description="One HTML file with everything inline (charts, styles; nothing fetched), "
         "printable on A4 or Letter: who and when, models, per movement and side the values "
         "over the sessions with the MDC95 band, a before/after table marking real changes, "
-        "asymmetry and effort gap, and how accurate the angles are. --out x.pdf prints it "
+        "asymmetry and effort gap, and how accurate the angles are; where the two sessions "
+        "kept their videos (record --keep-video), each movement's end-range frame before and "
+        "after, faces hidden (--show-faces keeps them; --clips adds 3 s of video around "
+        "each). --out x.pdf prints it "
         "with a headless Chromium or Chrome. See docs/report.md.",
     )
     p.add_argument("--profile", required=True, metavar="NAME")
