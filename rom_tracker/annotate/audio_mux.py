@@ -81,7 +81,10 @@ def mux_audio(video: Path, audio: Path) -> float:
     pcm = _samples(audio)
     tmp = temp_beside(video, ".tmp.mp4")
     try:
-        with av.open(str(video)) as src, av.open(str(tmp), "w", format="mp4") as out:
+        with (
+            av.open(str(video)) as src,
+            av.open(str(tmp), "w", format="mp4", options={"movflags": "+faststart"}) as out,
+        ):
             v_in = src.streams.video[0]
             length = _video_length_s(v_in, src)
             n = pcm.size if not math.isfinite(length) else round(length * AAC_RATE)

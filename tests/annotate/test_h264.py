@@ -53,9 +53,31 @@ def test_h264_keeps_frame_count_size_and_rate(tmp_path: Path, fps: float) -> Non
     codec, n, size, rate = _read_back(out)
     assert (codec, n, size) == ("h264", 23, (96, 64))
     assert rate == pytest.approx(fps, abs=1e-3)
-    head = out.read_bytes()[:4096]
-    assert head.find(b"moov") < head.find(b"mdat") or b"mdat" not in head, "+faststart"
+    assert _moov_first(out), "+faststart: the index before the data"
     assert [p.name for p in tmp_path.iterdir()] == ["v.mp4"]
+
+
+def _moov_first(path: Path) -> bool:
+    head = path.read_bytes()[:4096]
+    return b"moov" in head and (b"mdat" not in head or head.find(b"moov") < head.find(b"mdat"))
+
+
+def test_sound_added_keeps_h264_and_faststart(tmp_path: Path) -> None:
+    import wave
+
+    from rom_tracker.annotate.audio_mux import mux_audio
+
+    out = tmp_path / "v.mp4"
+    _write(out, 30, (96, 64), 30.0)
+    with wave.open(str(tmp_path / "t.wav"), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes((np.sin(np.arange(16000) / 8) * 8000).astype("<i2").tobytes())
+    mux_audio(out, tmp_path / "t.wav")
+    with av.open(str(out)) as box:
+        assert box.streams.video[0].codec_context.name == "h264" and box.streams.audio
+    assert _read_back(out)[:3] == ("h264", 30, (96, 64)) and _moov_first(out)
 
 
 def test_falls_back_to_mp4v_with_one_line(

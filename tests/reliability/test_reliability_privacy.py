@@ -243,9 +243,14 @@ def test_only_the_model_module_opens_urls() -> None:
 #: The modules that may encode frames: annotate's video encoders (annotate's output, compare
 #: --video and the opt-in ``record --keep-video`` / "Keep the video" copy), all written only
 #: where the user asks (tests/annotate/test_keep_video.py::test_no_video_kept_by_default),
-#: and the report's end-range stills, made only from videos the user chose to keep, faces
-#: hidden unless --show-faces.
-VIDEO_WRITERS = ("rom_tracker/annotate/encoders.py", "rom_tracker/annotate/stills.py")
+#: the report's end-range stills, made only from videos the user chose to keep, faces
+#: hidden unless --show-faces, and ``annotate --audio``'s muxer (it copies the annotated
+#: video's packets as they are and encodes the sound the user gives).
+VIDEO_WRITERS = (
+    "rom_tracker/annotate/encoders.py",
+    "rom_tracker/annotate/stills.py",
+    "rom_tracker/annotate/audio_mux.py",
+)
 
 
 def test_no_module_writes_images_or_video() -> None:
