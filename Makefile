@@ -43,7 +43,7 @@ demo: install
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check rom_tracker tests
-	$(BIN)/mypy rom_tracker/types.py rom_tracker/kinematics rom_tracker/rom rom_tracker/media/models.py rom_tracker/files/outputs.py rom_tracker/store
+	$(BIN)/mypy rom_tracker/types.py rom_tracker/kinematics rom_tracker/rom rom_tracker/media/models.py rom_tracker/files/outputs.py rom_tracker/store rom_tracker/speech
 
 test: install-test lint
 	QT_QPA_PLATFORM=$${QT_QPA_PLATFORM:-offscreen} $(BIN)/python -m pytest

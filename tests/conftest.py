@@ -177,10 +177,7 @@ def chromium() -> str:
 
     browser = find_browser()
     if browser is None:
-        reason = "no chromium/chrome on this machine (apt install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        fail_on_ci_else_skip("no chromium/chrome on this machine (apt install chromium)")
     return browser
 
 

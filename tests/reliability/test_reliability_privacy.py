@@ -32,6 +32,7 @@ from rom_tracker.errors import UsageError
 from rom_tracker.media.models import MODELS
 from rom_tracker.store import Store
 from rom_tracker.store.exchange import export_document, export_sessions
+from tests.support.ci import fail_on_ci_else_skip
 from tests.support.netguard import is_loopback
 from tests.support.reliability import (
     Cli,
@@ -161,10 +162,7 @@ def traffic(
     """Every connect/send of an ``analyze`` run and all its threads (MediaPipe, TensorFlow
     Lite, FFmpeg included), as strace sees them."""
     if not _strace_ok():
-        reason = "needs strace allowed to trace (ptrace): apt-get install strace"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the privacy test: {reason}")
-        pytest.skip(reason)
+        fail_on_ci_else_skip("needs strace allowed to trace (ptrace): apt-get install strace")
     tmp = tmp_path_factory.mktemp("strace")
     log = tmp / "strace.log"
     proc = subprocess.run(

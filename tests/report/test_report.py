@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -15,7 +14,7 @@ import pytest
 from rom_tracker.cli import main
 from rom_tracker.display.palette import MODE_COLOURS
 from rom_tracker.report import accuracy_doc
-from rom_tracker.report.pdf import find_browser, headless_args
+from rom_tracker.report.pdf import headless_args
 from rom_tracker.report.svg import nice_step
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,16 +34,6 @@ def report(db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("out") / "r.html"
     assert main(["report", "--profile", "demo", "--out", str(out), "--db", str(db)]) == 0
     return out
-
-
-def _chromium() -> str:
-    browser = find_browser()
-    if browser is None:
-        reason = "no chromium/chrome on this machine (apt install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return browser
 
 
 def test_self_contained(report: Path) -> None:
@@ -128,8 +117,10 @@ def _colour_pixels(png: Path, hex_colour: str, tol: int = 12) -> int:
 
 
 @pytest.mark.slow
-def test_renders_in_headless_chromium_with_charts(report: Path, tmp_path: Path) -> None:
-    browser = _chromium()
+def test_renders_in_headless_chromium_with_charts(
+    report: Path, tmp_path: Path, chromium: str
+) -> None:
+    browser = chromium
     shots = {}
     for name, page in (("report", report), ("blank", tmp_path / "blank.html")):
         if name == "blank":  # the same page with its charts emptied: the baseline
@@ -150,8 +141,7 @@ def test_renders_in_headless_chromium_with_charts(report: Path, tmp_path: Path) 
 
 
 @pytest.mark.slow
-def test_pdf(db: Path, tmp_path: Path) -> None:
-    _chromium()
+def test_pdf(db: Path, tmp_path: Path, chromium: str) -> None:
     out = tmp_path / "r.pdf"
     assert main(["report", "--profile", "demo", "--out", str(out), "--db", str(db)]) == 0
     data = out.read_bytes()

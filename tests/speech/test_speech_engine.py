@@ -6,7 +6,6 @@ it): a failure on CI, a skip elsewhere.
 
 from __future__ import annotations
 
-import os
 import struct
 
 import numpy as np
@@ -20,6 +19,7 @@ from rom_tracker.speech.engine import (
     parse_wav_stream,
     tone,
 )
+from tests.support.ci import fail_on_ci_else_skip
 
 
 @pytest.fixture(scope="module")
@@ -143,10 +143,7 @@ def test_the_player_hands_a_clip_to_aplay(tmp_path: object) -> None:
     from rom_tracker.speech.player import Player
 
     if shutil.which("aplay") is None:
-        reason = "aplay is not installed (apt install alsa-utils)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        fail_on_ci_else_skip("aplay is not installed (apt install alsa-utils)")
     player = Player(["aplay", "-q", "-D", "null"])
     player.play(tone(duration_s=0.5))
     assert player._proc is not None and player._proc.wait(timeout=10) == 0

@@ -32,6 +32,8 @@ from typing import IO, Any
 
 import numpy as np
 
+from tests.support.ci import fail_on_ci_else_skip
+
 HERE = Path(__file__).resolve().parent
 SCREEN = (1024, 600)
 #: the programs and the Debian packages that have them (.ci/run installs them)
@@ -59,14 +61,10 @@ def missing_programs(host: str = "xembed") -> str:
 
 def require_programs(host: str = "xembed") -> None:
     """Fail under CI=true when a program is missing, skip elsewhere."""
-    import pytest
 
     fix = missing_programs(host)
     if fix:
-        reason = f"the real tray tests need a tray host and X tools: {fix}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
+        fail_on_ci_else_skip(f"the real tray tests need a tray host and X tools: {fix}")
 
 
 def wait_for(check: Callable[[], Any], timeout: float, what: str) -> Any:

@@ -14,6 +14,8 @@ import cv2
 import numpy as np
 import pytest
 
+from tests.support.ci import fail_on_ci_else_skip
+
 pytestmark = [pytest.mark.gui, pytest.mark.real, pytest.mark.slow]
 
 SIZE = (1280, 800)
@@ -81,10 +83,7 @@ def test_gui_offscreen_screenshot(
 def test_gui_on_xvfb_with_xcb(tmp_path: Path, shared_dir: Path, model_env: dict[str, str]) -> None:
     xvfb = shutil.which("xvfb-run")
     if xvfb is None:
-        reason = "xvfb-run is missing (apt-get install xvfb xauth)"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        fail_on_ci_else_skip("xvfb-run is missing (apt-get install xvfb xauth)")
     png = tmp_path / "xcb.png"
     video = shared_dir / "data" / "videos" / "faces" / "d12.mp4"
     env = gui_env(tmp_path, model_env, "xcb")

@@ -6,7 +6,6 @@ and what it summed is in the store after the app quit (``rom-tracker posture``).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +13,8 @@ from pathlib import Path
 
 import pytest
 from test_gui_cli import gui_env, run_gui
+
+from tests.support.ci import fail_on_ci_else_skip
 
 pytestmark = [pytest.mark.gui, pytest.mark.real, pytest.mark.slow]
 
@@ -59,10 +60,7 @@ def test_gui_posture_without_a_tray(
     if platform == "xcb":
         xvfb = shutil.which("xvfb-run")
         if xvfb is None:
-            reason = "xvfb-run is missing (apt-get install xvfb xauth)"
-            if os.environ.get("CI"):
-                pytest.fail(reason)
-            pytest.skip(reason)
+            fail_on_ci_else_skip("xvfb-run is missing (apt-get install xvfb xauth)")
         cmd = [xvfb, "-a", "-s", "-screen 0 1600x1000x24", *cmd]
     done = run_gui(cmd, env)
     assert done.returncode == 0, done.stderr[-2000:]
