@@ -80,9 +80,14 @@ class AnnotateResult:
     hidden_frames: int  # frames with a hidden face region
 
 
-def _angles(lm: Landmarks, source: Source, what: What) -> dict[str, np.ndarray]:
-    """The angle table as ``analyze`` computes it (its settings, camera and filter)."""
-    settings = AnalyzeSettings(what=what)
+def _angles(lm: Landmarks, what: What, stored: bool) -> dict[str, np.ndarray]:
+    """The angle table as ``analyze`` computes it (its settings, camera and filter); for a
+    stored trial (``stored``), without the off-axis camera correction, as ``record`` and the
+    app measured the value they stored (``kinematics.table.angle_table``), so the reading
+    drawn at the end of range is the stored value's (the correction moves every head yaw
+    of a head off the image centre by about the same amount: +4 deg on the head-turn render,
+    whose head sits 23 px left of the centre of its 320 px)."""
+    settings = AnalyzeSettings(what=what, camera="none" if stored else "auto")
     camera = settings.calibration(lm.size.width, lm.size.height, still=False)
     options = settings.angle_options(camera, lm.size.width, lm.size.height, still=False)
     values = dict(compute_angles(lm, what, options).values)
@@ -115,6 +120,15 @@ def _reading(
     return gauge, col(column)
 
 
+def _others(what: What, table: dict[str, np.ndarray]) -> list[tuple[np.ndarray, str]]:
+    """The other readings drawn under the main one: (series, label)."""
+    return [
+        (table[c + "_filt"] if c + "_filt" in table else table[c], label)
+        for c, label in OTHERS[what]
+        if c in table
+    ]
+
+
 def face_on_left(lm: Landmarks) -> bool:
     """Whether the head is mostly in the left half (the panel then goes top right)."""
     nose = np.concatenate(
@@ -142,8 +156,9 @@ def _phases(t_s: np.ndarray, values: np.ndarray, trial: TrialInfo | None, label:
 
 @dataclass
 class Measured:
-    """A video measured as ``analyze`` does, with all it takes to draw each frame:
-    :meth:`draw` frame ``i`` (BGR, in place) as annotate does."""
+    """A video measured as ``analyze`` does (for a stored trial, as its value was: see
+    :func:`_angles`), with all it takes to draw each frame: :meth:`draw` frame ``i`` (BGR,
+    in place) as annotate does."""
 
     lm: Landmarks
     frames: KeptFrames
@@ -153,15 +168,24 @@ class Measured:
     others: list[tuple[np.ndarray, str]]
     regions: np.ndarray | None  # (T, 4) face boxes to hide, or None
     fps: float
-    table: dict[str, np.ndarray]  # the angle table (analyze's)
+    tables: dict[bool, dict[str, np.ndarray]]  # the angle tables computed, by ``stored``
     what: What
     label: str  # the source's, for messages
 
+    def angles(self, stored: bool) -> dict[str, np.ndarray]:
+        """The angle table: ``analyze``'s, or (``stored``) the one of a stored trial's value
+        (see :func:`_angles`); computed once, shared by the copies of :meth:`with_trial`."""
+        if stored not in self.tables:
+            self.tables[stored] = _angles(self.lm, self.what, stored)
+        return self.tables[stored]
+
     def with_trial(self, trial: TrialInfo | None) -> Measured:
         """The same video and landmarks, drawn for ``trial`` (its gauge, value, phases)."""
-        gauge, values = _reading(self.what, self.table, trial)
+        table = self.angles(trial is not None)
+        gauge, values = _reading(self.what, table, trial)
         phases = _phases(self.lm.t_s, values, trial, self.label)
-        return dataclasses.replace(self, gauge=gauge, values=values, phases=phases)
+        others = _others(self.what, table)
+        return dataclasses.replace(self, gauge=gauge, values=values, phases=phases, others=others)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -219,20 +243,17 @@ def measure(
     lm = run_models(frames, models, min_confidence=settings.min_confidence, on_frame=measured)
     if len(lm) == 0:
         raise NothingDetectedError(f"{source.info.label} has no frames", "check the input plays")
-    table = _angles(lm, source, settings.what)
+    stored = trial is not None
+    table = _angles(lm, settings.what, stored)
     gauge, values = _reading(settings.what, table, trial)
-    others = [
-        (table[c + "_filt"] if c + "_filt" in table else table[c], label)
-        for c, label in OTHERS[settings.what]
-        if c in table
-    ]
+    others = _others(settings.what, table)
     regions = face_regions(lm) if settings.blur_faces else None
     if regions is not None and not (lm.face.found.any() or lm.pose.found.any()):
         log.warning("%s: no head found anywhere: every frame is hidden whole", source.info.label)
     fps = source.info.fps if math.isfinite(source.info.fps) and source.info.fps > 0 else 30.0
     phases = _phases(lm.t_s, values, trial, source.info.label)
     return Measured(
-        lm, frames, gauge, values, phases, others, regions, fps, table, settings.what,
+        lm, frames, gauge, values, phases, others, regions, fps, {stored: table}, settings.what,
         source.info.label,
     )  # fmt: skip
 
