@@ -1,6 +1,7 @@
 """Holds: where an angle series stays still, the basis of the *effortless* range of motion.
 
-The person moves slowly until the first sensation of stretch or effort, then holds. The
+The person moves slowly, with their own muscles, only as far as they feel no stretch,
+pulling or tension, and holds that position without effort. The
 effortless value is the mean angle of a detected hold; a passing peak is never a hold, and
 no hold means no effortless value (the caller reports that, it is not an error).
 
@@ -86,10 +87,11 @@ def detect_holds(
     NaN frames break a run, except gaps of at most ``max_gap_s``, which are interpolated.
 
     Defaults: 5 deg/s tells a deliberate hold (natural sway is 1-3 deg/s) from the slow
-    movement into the stretch (10 deg/s and more); 3 s is long enough to be a chosen hold,
-    not a turning point; a 0.5 s speed window keeps 1 degree of landmark jitter well under
-    the threshold, and the hold's edges are then moved back to where the angle itself
-    settled (``_refine_edges``), so start and end land within a frame or two.
+    movement toward the end of the effortless range (10 deg/s and more); 3 s is long
+    enough to be a chosen hold, not a turning point; a 0.5 s speed window keeps 1 degree of
+    landmark jitter well under the threshold, and the hold's edges are then moved back to
+    where the angle itself settled (``_refine_edges``), so start and end land within a
+    frame or two.
     """
     if speed_threshold_deg_s <= 0 or min_duration_s < 0:
         raise ValueError(

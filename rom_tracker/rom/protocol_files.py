@@ -15,7 +15,7 @@ Schema (times in seconds, angles in degrees)::
 
     [[step]]                       # one table per step, in order (numbered from 1)
     kind = "measure"               # "info" | "rest" | "neutral" | "setup" | "measure"
-    cue = "Turn slowly to the left until you feel the first stretch, then hold."
+    cue = "Turn slowly to the left only as far as is effortless, then hold."
     movement = "neck_rotation"     # measure: rom_tracker.rom.movements.MOVEMENTS
     side = "left"                  # measure: a side of that movement
     mode = "effortless"            # measure: "effortless" | "active"

@@ -84,7 +84,7 @@ class Plan:
             ms = m.side(side)
             cue = ms.cue[0].upper() + ms.cue[1:]
             if self.mode == "effortless":
-                cue += " until you feel the first stretch, then hold."
+                cue += " only as far as is effortless (no stretch, pull or tension), then hold."
             else:
                 cue += " as far as is comfortable, then come back."
             steps.append(

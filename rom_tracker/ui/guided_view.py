@@ -163,8 +163,8 @@ class GuidedView(QWidget):
         grid.addWidget(self.side_setup_box, 4, 1, 1, 2)
         grid.addWidget(
             label(
-                "Effortless: move slowly to the first feeling of stretch and rest there. "
-                "Active: as far as is comfortable, and back. Never into pain.",
+                "Effortless: move slowly, only as far as you feel no stretch, pull or tension, "
+                "and rest there. Active: as far as is comfortable, and back. Never into pain.",
                 "muted",
                 wrap=True,
             ),

@@ -69,7 +69,10 @@ def test_neck_micro_pause_content() -> None:
         (m, s) for m in ("neck_rotation", "neck_lateral_flexion") for s in ("left", "right")
     } | {("neck_flexion", "flexion"), ("neck_flexion", "extension")}
     cues = " ".join(s.cue.lower() for s in p.steps)
-    assert "turn slowly to the left until you feel the first stretch, then hold" in cues
+    assert (
+        "turn slowly to the left only as far as is effortless (no stretch, pull or tension)" in cues
+    )
+    assert "feel the first stretch" not in cues  # effortless ends before any stretch
     assert "as far as is comfortable" in cues and "come back to centre" in cues
     assert p.columns == ("neck_rotation_deg", "head_pitch_deg", "head_roll_deg")
 
