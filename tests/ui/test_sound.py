@@ -140,7 +140,7 @@ def test_the_screen_is_the_same_silent_or_spoken_and_the_voice_says_every_step(
 
     directions = {row[3] for row in silent}
     assert {"Turn to your left", "Turn to your right", "Look up"} <= directions
-    rotation_left = next(r for r in silent if "to the left until" in r[2])
+    rotation_left = next(r for r in silent if "to the left only as far as is effortless" in r[2])
     assert rotation_left[3] == "Turn to your left"
 
 
