@@ -66,9 +66,10 @@ def divert_native_stderr() -> bool:
     except OSError:
         return False
     sys.stderr.flush()
-    sys.stderr = io.TextIOWrapper(
-        io.FileIO(real, "wb", closefd=False), line_buffering=True, write_through=True
-    )
+    # Line-buffered, not write-through: print() writes its text and its "\n" separately, and a
+    # line forwarded by the pump could land between the two; buffered, a whole line goes out
+    # in one write (partial lines such as progress bars flush themselves).
+    sys.stderr = io.TextIOWrapper(io.FileIO(real, "wb", closefd=False), line_buffering=True)
 
     def pump() -> None:
         with io.FileIO(read_end, "rb") as pipe:
