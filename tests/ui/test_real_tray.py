@@ -81,6 +81,7 @@ def icon_on_screen(
     desktop: Desktop, status: dict, png: Path, rect: list[int] | None = None
 ) -> np.ndarray:
     x, y, w, h = rect or icon_rect(desktop, status)
+    x, y = max(x, 0), max(y, 0)  # trayer's panel sits at y = -1 for a moment as it grows
     shot = desktop.screenshot()
     save_png(shot, png)
     return shot[y : y + h, x : x + w]
