@@ -263,6 +263,18 @@ class MainWindow(QMainWindow):
         companion.updated.connect(self._show_background)
         companion.tray.gone.connect(self._tray_gone)
         companion.tray.back.connect(self._tray_back)
+        companion.tray.notified.connect(self._notified)
+
+    def _notified(self, title: str, text: str) -> None:
+        """A nudge with no tray or notification daemon to show it: in the status bar (the
+        latest stays until the next message), and the taskbar entry asks for attention. Only
+        the first sentence: the rest says what a click on the notification does, and the
+        Posture tab's own offer bar is what is clicked here."""
+        from PySide6.QtWidgets import QApplication
+
+        first = text.split(". ", 1)[0].rstrip(".")
+        self.statusBar().showMessage(f"{title} {first}.", 0)
+        QApplication.alert(self)
 
     def _tray_gone(self) -> None:
         """The desktop's tray went away: the monitor goes on in this window (said once),

@@ -94,6 +94,9 @@ class Tray(QObject):
     message_clicked = Signal()
     gone = Signal()  # the desktop's tray went away (its host quit or crashed)
     back = Signal()  # ... and came back
+    # a notification the desktop cannot show (no tray, or it has gone, and no notification
+    # daemon): title, text; the window shows it instead (MainWindow.attach_companion)
+    notified = Signal(str, str)
 
     available = False
 
@@ -203,6 +206,9 @@ class SystemTray(Tray):
         if self.notifier is not None:
             self.notifier.notify(title, text)
             return
+        if not self.available:  # the tray has gone: a balloon would go nowhere
+            self.notified.emit(title, text)
+            return
         # Qt's balloon (XEmbed trays): NoIcon plays no sound; Information may chime
         icon = (
             QSystemTrayIcon.MessageIcon.Information
@@ -236,9 +242,7 @@ class SystemTray(Tray):
 
 class WindowlessTray(Tray):
     """No system tray: the same menu, the notifications kept in ``messages`` (the window
-    shows the latest in its status bar, through ``notified``)."""
-
-    notified = Signal(str, str)
+    shows the latest, through ``notified``)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)

@@ -208,3 +208,34 @@ def test_forward_reminder_set_in_the_posture_tab_reaches_the_tray_monitor(
     view.forward_remind.setValue(minutes)
     c = make_companion(qtbot, store, settings, FakeCamera())
     assert c.model.forward_remind_s == remind_s
+
+
+def test_without_a_tray_a_nudge_shows_in_the_window(qtbot, store: Store, settings) -> None:
+    """No tray and no notification daemon: the nudge is not lost, the window's status bar
+    says it (its first sentence; the Posture tab's offer bar is what is clicked here)."""
+    from test_main_window import make_window
+
+    c = make_companion(qtbot, store, settings, FakeCamera())
+    window = make_window(qtbot, store, settings)
+    window.attach_companion(c)
+    text = "You have been sitting for 1 h 5 min. Click here for a two-minute Micro Pause."
+    c.tray.notify("Time for a Micro Pause?", text)
+    shown = window.statusBar().currentMessage()
+    assert shown == "Time for a Micro Pause? You have been sitting for 1 h 5 min."
+    assert c.tray.messages == [("Time for a Micro Pause?", text)]
+
+
+def test_a_gone_system_tray_hands_its_balloons_to_the_window(qtbot) -> None:
+    """The tray's host died and no notification daemon: a balloon would go nowhere, so the
+    notification goes to the window (``notified``) instead."""
+    from rom_tracker.ui.tray import SystemTray
+
+    tray = SystemTray(notifier=None)
+    got: list[tuple[str, str]] = []
+    tray.notified.connect(lambda title, text: got.append((title, text)))
+    tray._tray_changed(False)  # what check_tray does when the host has gone
+    tray.notify("Head forward for a while", "Let your head float back over your shoulders.")
+    assert got == [("Head forward for a while", "Let your head float back over your shoulders.")]
+    tray._tray_changed(True)  # back: Qt's balloon again, not the window
+    tray.notify("Head forward for a while", "again")
+    assert len(got) == 1
