@@ -194,10 +194,14 @@ def stop(proc: subprocess.Popen[Any]) -> None:
 
 
 def start_x(env: dict[str, str], procs: dict[str, subprocess.Popen[bytes]]) -> str:
-    """Xvfb on a free display (it picks one and tells us through a pipe)."""
+    """Xvfb on a free display (it picks one and tells us through a pipe). ``-noreset``: by
+    default the server resets when its last client leaves, and each ``xwininfo`` we run
+    while nothing else is connected is such a client; a client connecting during the reset
+    is refused (trayer then died at once with "cannot open display", 1 start in ~10)."""
     read, write = os.pipe()
     w, h = SCREEN
     cmd = ["Xvfb", "-displayfd", str(write), "-screen", "0", f"{w}x{h}x24", "-nolisten", "tcp"]
+    cmd += ["-noreset"]
     procs["xvfb"] = subprocess.Popen(
         cmd, env=env, pass_fds=(write,), stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
