@@ -4,6 +4,7 @@ OpenCV and Qt, a generated family of future messages in those shapes, and the Py
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -110,3 +111,33 @@ def test_diverted_process_shows_python_and_hides_native() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert sorted(proc.stderr.splitlines()) == ["a line from a child process", "python says hi"]
+
+
+def test_a_printed_line_is_never_cut_by_a_forwarded_one() -> None:
+    """print() writes its text and its newline apart; the forwarding thread must not get a
+    line in between (it did with a write-through stderr: about half of the child runs under
+    load printed "python says hia line from a child process")."""
+    code = textwrap.dedent(
+        """
+        import os, sys, threading
+        from rom_tracker.media.nativelog import divert_native_stderr
+        assert divert_native_stderr()
+        def child_lines():
+            for i in range(1000):
+                os.write(2, b"a line from a child process %d\\n" % i)
+        t = threading.Thread(target=child_lines)
+        t.start()
+        for i in range(1000):
+            print("python says", i, file=sys.stderr)
+        t.join()
+        import time; time.sleep(0.3)
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    lines = proc.stderr.splitlines()
+    whole = [
+        ln for ln in lines if re.fullmatch(r"(python says|a line from a child process) \d+", ln)
+    ]
+    assert len(lines) == 2000 and whole == lines, [ln for ln in lines if ln not in whole][:5]
