@@ -9,12 +9,10 @@ playback goes to a recording stand-in for the platform's player.
 from __future__ import annotations
 
 import itertools
-import time
 
-import numpy as np
 import pytest
+from ui_streams import fake_result
 
-from rom_tracker.live.result import LiveResult
 from rom_tracker.rom.movements import movement
 from rom_tracker.rom.protocol import load_protocol
 from rom_tracker.speech.engine import Clip
@@ -61,25 +59,6 @@ def angles_for(step: object, dt: float) -> dict[str, float]:
     return out
 
 
-def result(i: int, t: float, angles: dict[str, float]) -> LiveResult:
-    return LiveResult(
-        index=i,
-        t_s=t,
-        rgb=np.full((60, 80, 3), 90, np.uint8),
-        face_xyz=None,
-        face_matrix=None,
-        pose_xyz=None,
-        pose_world=None,
-        pose_visibility=None,
-        angles=angles,
-        angles_smoothed=None,
-        t_capture=time.perf_counter(),
-        t_inferred=time.perf_counter(),
-        dropped_frames_total=0,
-        fps=FPS,
-    )
-
-
 def run_micro_pause(qtbot, store: Store, mode: str) -> tuple[list[tuple], object]:
     """The neck Micro Pause in a GuidedView with sound ``mode``; what the screen showed
     after every batch of frames, and the view."""
@@ -99,7 +78,7 @@ def run_micro_pause(qtbot, store: Store, mode: str) -> tuple[list[tuple], object
             v = view.flow.view
             if v.step_index != index:
                 index, step_t0 = v.step_index, t
-            batch.append(result(i, t, angles_for(v.step, t - step_t0)))
+            batch.append(fake_result(i, t, angles_for(v.step, t - step_t0)))
             t, i = t + 1.0 / FPS, i + 1
         view.add_results(batch)
         shown.append(
